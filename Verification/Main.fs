@@ -1,0 +1,17 @@
+module Verified.Verification.Main
+
+open Expecto
+
+/// Every test list of the suite, by area.
+let allTests =
+    testList "Verified" [
+        Theory.ScheduleTests.tests
+        Theory.DiscreteScheduleTests.tests
+        Theory.OracleTests.tests
+        Theory.BadInputTests.tests
+    ]
+
+[<EntryPoint>]
+let main argv =
+    // The runner's exit code is the program's exit code: a failing test fails CI.
+    runTestsWithCLIArgs [] argv allTests

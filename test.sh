@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of Verified: restores, builds, runs each xunit project and the Expecto
+# claims suite, and ends with one line "N passed, N failed[, N skipped]".
+# Exit status: 0 only when everything built and every test passed.
+#   ./test.sh            the standard suite (<= 10 minutes on 2 cores)
+#   VERIFIED_STRESS=1    reruns the statistical tests with fresh seeds (see docs/STATISTICS.md)
+set -uo pipefail
+cd "$(dirname "$0")"
+config=Release
+results=artifacts/test
+mkdir -p "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== restore and build =="
+dotnet restore Verified.sln || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build Verified.sln -c "$config" --no-restore -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0; failed=0; skipped=0; status=0
+strip_ansi() { sed -E 's/\x1b\[[0-9;?]*[A-Za-z]//g'; }
+
+# xunit projects: every *.Tests.csproj in the tree (C# unit tests sit beside the code they test).
+while IFS= read -r project; do
+  echo "== xunit: $project =="
+  out=$(dotnet test "$project" -c "$config" --no-build --nologo 2>&1 | strip_ansi); rc=$?
+  echo "$out" | grep -E "^(Passed|Failed)!|error|\[FAIL\]|Assert|Expected|Actual" | head -200
+  line=$(echo "$out" | grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" | tail -1)
+  if [[ -z "$line" ]]; then echo "no xunit summary from $project"; failed=$((failed + 1)); status=1; continue; fi
+  f=$(echo "$line" | sed -E 's/.*Failed: +([0-9]+),.*/\1/')
+  p=$(echo "$line" | sed -E 's/.*Passed: +([0-9]+),.*/\1/')
+  s=$(echo "$line" | sed -E 's/.*Skipped: +([0-9]+),.*/\1/')
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+done < <(find . -name '*.Tests.csproj' -not -path './artifacts/*' | sort)
+
+echo "== Expecto: Verification =="
+extra=()
+[[ "${VERIFIED_STRESS:-}" == "1" ]] && extra+=(--filter-test-list Statistical)
+out=$(dotnet run --project Verification -c "$config" --no-build -- --summary --colours 0 --no-spinner \
+        --junit-summary "$results/verification.junit.xml" "${extra[@]}" 2>&1); rc=$?
+echo "$out" | strip_ansi | grep -vE "^\s+Verified\." | grep -vE "^\s*at " | tail -60
+line=$(echo "$out" | strip_ansi | grep -E "EXPECTO! .* tests run" | tail -1)
+if [[ -z "$line" ]]; then
+  echo "no Expecto summary"; failed=$((failed + 1)); status=1
+else
+  p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+  i=$(echo "$line" | sed -E 's/.* ([0-9]+) ignored.*/\1/')
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  e=$(echo "$line" | sed -E 's/.* ([0-9]+) errored.*/\1/')
+  passed=$((passed + p)); failed=$((failed + f + e)); skipped=$((skipped + i))
+  [[ $rc -ne 0 || $f -ne 0 || $e -ne 0 ]] && status=1
+fi
+
+if ((skipped > 0)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+exit $status
