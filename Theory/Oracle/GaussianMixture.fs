@@ -109,6 +109,10 @@ type GaussianMixture(weights: float[], means: float[][], covariances: float[,][]
             raise (ArgumentOutOfRangeException("c", c, sprintf "c must be in 0..%d, got %d" (classCount - 1) c))
         Seq.zip weights labels |> Seq.sumBy (fun (w, l) -> if l = c then w else 0.0)
 
+    /// <summary>A copy of the eigenvalues l (ascending, clamped at 0) of component i's covariance S_i.</summary>
+    member _.ComponentEigenvalues(i: int) = Array.copy (fst eigen[i])
+    /// <summary>A copy of the eigenvectors of S_i, row-major: U[r, c] at index r*d + c, column c pairs with eigenvalue c.</summary>
+    member _.ComponentEigenvectors(i: int) = Array.copy (snd eigen[i])
     /// Eigenvalues l_k (ascending, clamped at 0) of S_k.
     member internal _.Eigenvalues(i: int) = fst eigen[i]
     /// Eigenvectors of S_k, row-major: U[r, c] at index r*d + c; column c pairs with eigenvalue c.

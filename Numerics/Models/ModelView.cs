@@ -1,0 +1,69 @@
+using Verified.Theory;
+
+namespace Verified.Numerics;
+
+/// <summary>
+/// Reads any model in the parameterisation a sampler needs (THEORY section 4, [133]-[134]):
+/// eps = -sigma s, x0 = (x - sigma eps)/alpha, v = f x - (1/2) g2 s. One model evaluation per call.
+/// </summary>
+public sealed class ModelView
+{
+    private readonly IDiffusionModel model;
+
+    /// <summary>Wraps a model; counts evaluations (NFE) for the sampler that owns this view.</summary>
+    public ModelView(IDiffusionModel model)
+    {
+        Check.NotNull(model, nameof(model));
+        this.model = model;
+    }
+
+    /// <summary>The wrapped model.</summary>
+    public IDiffusionModel Model => model;
+
+    /// <summary>The schedule of the wrapped model.</summary>
+    public Schedule Schedule => model.Schedule;
+
+    /// <summary>Number of model evaluations made through this view.</summary>
+    public int Evaluations { get; private set; }
+
+    /// <summary>Score grad log p_t(x).</summary>
+    public void Score(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Score, output);
+
+    /// <summary>Noise prediction eps(x, t).</summary>
+    public void Noise(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Noise, output);
+
+    /// <summary>Data prediction x0(x, t).</summary>
+    public void Data(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Data, output);
+
+    /// <summary>PF-ODE velocity dx/dt = f x - (1/2) g2 s (forward time).</summary>
+    public void Velocity(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Velocity, output);
+
+    private void Evaluate(ReadOnlySpan<double> x, double t, PredictionKind wanted, Span<double> output)
+    {
+        Evaluations++;
+        model.Predict(x, t, output);
+        var predicted = model.Kind;
+        if (predicted == wanted) return;
+        var s = model.Schedule;
+        double alpha = s.Alpha(t), sigma = s.Sigma(t), f = s.Drift(t), g2 = s.G2(t);
+        // Convert in place: first to the noise prediction, then to what is wanted.
+        for (int i = 0; i < output.Length; i++)
+        {
+            double eps = predicted switch
+            {
+                PredictionKind.Noise => output[i],
+                PredictionKind.Score => -sigma * output[i],
+                PredictionKind.Data => (x[i] - alpha * output[i]) / sigma,
+                // v = f x - (1/2) g2 s = f x + (g2 / (2 sigma)) eps
+                _ => (output[i] - f * x[i]) * 2.0 * sigma / g2,
+            };
+            output[i] = wanted switch
+            {
+                PredictionKind.Noise => eps,
+                PredictionKind.Score => -eps / sigma,
+                PredictionKind.Data => (x[i] - sigma * eps) / alpha,
+                _ => f * x[i] + g2 / (2.0 * sigma) * eps,
+            };
+        }
+    }
+}

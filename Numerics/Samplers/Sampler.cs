@@ -1,0 +1,58 @@
+namespace Verified.Numerics;
+
+/// <summary>
+/// The one sampler contract (k-diffusion style): every sampler takes a model, a start state, a decreasing
+/// time grid, a noise source and an optional callback, and declares its promise in <see cref="Info"/>.
+/// Subclasses implement one step; validation, the step loop, NaN checks and callbacks live here once.
+/// </summary>
+public abstract class Sampler
+{
+    /// <summary>Name, equation and declared orders.</summary>
+    public abstract SamplerInfo Info { get; }
+
+    /// <summary>Runs the sampler from <paramref name="start"/> at grid[0] to grid[^1].</summary>
+    /// <exception cref="ArgumentException">dimension mismatch, non-finite start, grid outside the schedule's domain,
+    /// or a schedule the formula does not support.</exception>
+    /// <exception cref="InvalidOperationException">a step produced a non-finite state (never returned silently).</exception>
+    public SamplingResult Sample(IDiffusionModel model, ReadOnlySpan<double> start, TimeGrid grid, INoiseSource noise, StepCallback? callback = null)
+    {
+        Check.NotNull(model, nameof(model));
+        Check.NotNull(grid, nameof(grid));
+        Check.NotNull(noise, nameof(noise));
+        Check.Dimension(start.Length, model.Dimension, nameof(start));
+        Check.AllFinite(start, nameof(start));
+        grid.CheckInside(model.Schedule, nameof(grid));
+        CheckSchedule(model);
+        var view = new ModelView(model);
+        var run = new SamplingRun(view, grid, noise);
+        var x = start.ToArray();
+        for (int i = 0; i < grid.Steps; i++)
+        {
+            Step(run, i, x);
+            for (int j = 0; j < x.Length; j++)
+                if (!double.IsFinite(x[j]))
+                    throw new InvalidOperationException(
+                        $"{Info.Name} produced a non-finite state (x[{j}] = {x[j]}) at step {i}, t = {grid[i]} -> {grid[i + 1]}");
+            callback?.Invoke(i, grid[i + 1], x);
+        }
+        return new SamplingResult(x, view.Evaluations);
+    }
+
+    /// <summary>One step from run.Grid[i] to run.Grid[i + 1], updating x in place.</summary>
+    protected abstract void Step(SamplingRun run, int i, double[] x);
+
+    private void CheckSchedule(IDiffusionModel model)
+    {
+        var s = model.Schedule;
+        switch (Info.Requires)
+        {
+            case ScheduleRequirement.VariancePreserving when !s.IsVariancePreserving:
+                throw new ArgumentException($"{Info.Name} needs a variance-preserving schedule, got {s.Name}", nameof(model));
+            case ScheduleRequirement.Follmer when s.Family != Theory.ScheduleFamily.Follmer:
+                throw new ArgumentException($"{Info.Name} needs the Föllmer schedule, got {s.Name}", nameof(model));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Info.Name;
+}

@@ -1,0 +1,43 @@
+namespace Verified.Numerics;
+
+/// <summary>Argument checks for the public boundary; messages name the parameter, the value and what is valid.</summary>
+internal static class Check
+{
+    public static void NotNull(object? value, string name)
+    {
+        if (value is null) throw new ArgumentNullException(name);
+    }
+
+    public static void Finite(double value, string name)
+    {
+        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite, got {value}");
+    }
+
+    public static void Positive(double value, string name)
+    {
+        if (!(value > 0) || !double.IsFinite(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and > 0, got {value}");
+    }
+
+    public static void InRange(double value, double lo, double hi, string name)
+    {
+        if (!(value >= lo && value <= hi)) throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [{lo}, {hi}], got {value}");
+    }
+
+    public static void AtLeast(int value, int minimum, string name)
+    {
+        if (value < minimum) throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= {minimum}, got {value}");
+    }
+
+    public static void Dimension(int actual, int expected, string name)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"{name} must have dimension {expected} (the model's), got {actual}", name);
+    }
+
+    public static void AllFinite(ReadOnlySpan<double> values, string name)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsFinite(values[i]))
+                throw new ArgumentException($"{name}[{i}] must be finite, got {values[i]}", name);
+    }
+}
