@@ -1,3 +1,2 @@
-// Placeholder entry point until the Reports issue lands: says so instead of pretending.
-Console.Error.WriteLine("Verified.Reports: the report and gate verbs are not implemented yet (see the Reports issue).");
-return 2;
+// Entry point: the verbs live in Cli/CommandTree.cs.
+return Verified.Reports.Cli.CommandTree.Run(args);

@@ -1,0 +1,20 @@
+namespace Verified.Reports.Analysis;
+
+/// <summary>
+/// Rows that are known, for a theoretical reason, not to show a sampler's declared order on our ladders. The
+/// reason is appended to the row (the verdict itself is not changed: a FAIL stays visible, with its cause).
+/// Matching is by sampler name prefix, and optionally schedule and metric; null matches anything.
+/// </summary>
+public static class KnownDeviations
+{
+    /// <summary>One known deviation.</summary>
+    public sealed record Entry(string SamplerPrefix, string? Schedule, string? Metric, string Explanation);
+
+    /// <summary>The known deviations.</summary>
+    public static IReadOnlyList<Entry> All { get; } = [];
+
+    /// <summary>The explanation for a row, or null.</summary>
+    public static string? Explain(string sampler, string schedule, string metric) =>
+        All.FirstOrDefault(e => sampler.StartsWith(e.SamplerPrefix, StringComparison.Ordinal)
+            && (e.Schedule is null || e.Schedule == schedule) && (e.Metric is null || e.Metric == metric))?.Explanation;
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+
+namespace Verified.Reports.Cli;
+
+/// <summary>The root command: one line per verb.</summary>
+public static class CommandTree
+{
+    /// <summary>Builds the root command with every verb.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Verified reports: convergence-order reports and the regression gate for diffusion samplers.");
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(GateCommand.Create());
+        root.Subcommands.Add(BaselineCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; parse errors print one line each and exit 2.</summary>
+    public static int Run(string[] args, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            error.WriteLine("run with --help for usage");
+            return ExitCodes.UsageOrInput;
+        }
+        return parse.Invoke();
+    }
+}

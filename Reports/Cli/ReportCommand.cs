@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Verified.Reports.Analysis;
+using Verified.Reports.Experiments;
+using Verified.Reports.Output;
+
+namespace Verified.Reports.Cli;
+
+/// <summary>The <c>report</c> verb: convergence-order report (md, html, json, PNGs).</summary>
+public static class ReportCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var outDir = new Option<string>("--out") { Description = "Output directory (replaced atomically). Default: artifacts/report under the repository root." };
+        var quick = new Option<bool>("--quick") { Description = "Smoke run: short ladders, 1-D Gaussian and the ring only (seconds)." };
+        var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
+        var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
+        var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
+        var command = new Command("report", "Measure convergence orders of every registered sampler and write report.md, report.html, report.json and PNG figures.")
+        {
+            outDir, quick, full, samplers, problems,
+        };
+        command.SetAction(parse => VerbRunner.Run(() =>
+        {
+            if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
+            var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
+            var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)));
+            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+            string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
+            var sw = Stopwatch.StartNew();
+            var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
+            ReportWriter.Write(report, target);
+            Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {sw.Elapsed.TotalSeconds:0.0} s");
+            foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
+                Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {s.Reason}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>A list option taking one or more values after one flag.</summary>
+    internal static Option<string[]> ListOption(string name, string description) =>
+        new(name) { Description = description, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+
+    /// <summary>Flattens "a,b c" into [a, b, c]; null when the option was not given.</summary>
+    internal static IReadOnlyList<string>? Split(string[]? values) =>
+        values is null || values.Length == 0 ? null
+        : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+}

@@ -1,0 +1,36 @@
+using Verified.Reports.Storage;
+
+namespace Verified.Reports.Cli;
+
+/// <summary>Runs a verb body and turns every failure into one readable line and an exit code: user and input
+/// errors exit 2, anything unexpected exits 3 (set VERIFIED_TRACE=1 to see the stack trace).</summary>
+public static class VerbRunner
+{
+    /// <summary>Runs <paramref name="body"/>; returns its exit code or the code of its failure.</summary>
+    public static int Run(Func<int> body, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        error ??= Console.Error;
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is UserErrorException or InputFileException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.UsageOrInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: file system: {e.Message}");
+            return ExitCodes.UsageOrInput;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"internal error ({e.GetType().Name}): {e.Message}");
+            if (Environment.GetEnvironmentVariable("VERIFIED_TRACE") == "1") error.WriteLine(e);
+            else error.WriteLine("This is a bug in Verified, not in your input; rerun with VERIFIED_TRACE=1 for the stack trace.");
+            return ExitCodes.Internal;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Verified.Numerics;
+using Verified.Reports.Model;
+using Verified.Theory;
+
+namespace Verified.Reports.Experiments;
+
+/// <summary>
+/// Tier 0: Gaussian data, where every sampler maps its Gaussian inputs affinely to its output, so the output
+/// law is exactly Gaussian (THEORY "Exact output laws"). Weak error = W2 to the exact p_{t_min}; for
+/// deterministic samplers also the strong error against the closed-form flow map (CM.1, CM.2).
+/// </summary>
+internal static class ExactTier
+{
+    /// <summary>W2 is computed through tr P + tr Q - 2 tr (Q^1/2 P Q^1/2)^1/2, whose cancellation leaves an absolute
+    /// error of about sqrt(c eps (tr Q + |m|^2)); c = 1e-13 is a safe multiple of machine epsilon for d &lt;= 16.</summary>
+    private const double W2Cancellation = 1e-13;
+
+    /// <summary>The flow map and the samplers accumulate round-off over N steps; 1e-11 relative is far above it.</summary>
+    private const double StrongRelativeFloor = 1e-11;
+
+    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset)
+    {
+        var info = sampler.Info;
+        var model = new OracleModel(problem.Data, sc.Schedule);
+        var target = OutputLaw.Target(model, sc.TMin);
+        double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
+        if (info.WeakOrder is double weak)
+            yield return new Measurement(Metrics.WeakW2, Metrics.Exact, weak, Weak(sampler, model, sc, preset, target), Math.Sqrt(W2Cancellation * scale));
+        if (!info.IsStochastic && info.StrongOrder is double strong)
+            yield return new Measurement(Metrics.StrongFlowMap, Metrics.Exact, strong, Strong(sampler, problem, model, sc, preset), StrongRelativeFloor * Math.Sqrt(scale));
+    }
+
+    private static List<LadderPoint> Weak(Sampler sampler, OracleModel model, ScheduleCase sc, Preset preset, GaussianLaw target)
+    {
+        var points = new List<LadderPoint>();
+        foreach (int n in preset.ExactLadder)
+        {
+            var grid = sc.Grid(n);
+            var law = OutputLaw.Compute(sampler, model, grid);
+            var start = law.Mean; // any start: only time and NFE are read
+            var (seconds, nfe) = Timing.PerSample(() => sampler.Sample(model, start, grid, new SeededNoise(Preset.Seed)));
+            points.Add(new LadderPoint(n, nfe, law.Wasserstein2(target), 0, seconds, law.KullbackLeibler(target), null, null));
+        }
+        return points;
+    }
+
+    private static List<LadderPoint> Strong(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset)
+    {
+        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
+        var flow = new GaussianData(problem.Data, sc.Schedule);
+        var exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
+        var points = new List<LadderPoint>();
+        foreach (int n in preset.ExactLadder)
+        {
+            var grid = sc.Grid(n);
+            double sum = 0;
+            for (int i = 0; i < starts.Length; i++)
+                sum += SquaredDistance(sampler.Sample(model, starts[i], grid, ZeroNoise.Instance).State, exact[i]);
+            var (seconds, nfe) = Timing.PerSample(() => sampler.Sample(model, starts[0], grid, ZeroNoise.Instance));
+            points.Add(new LadderPoint(n, nfe, Math.Sqrt(sum / starts.Length), 0, seconds, null, null, null));
+        }
+        return points;
+    }
+
+    internal static double SquaredDistance(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int j = 0; j < a.Length; j++) s += (a[j] - b[j]) * (a[j] - b[j]);
+        return s;
+    }
+}

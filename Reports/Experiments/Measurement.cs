@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Verified.Numerics;
+using Verified.Reports.Model;
+
+namespace Verified.Reports.Experiments;
+
+/// <summary>A measured ladder before fitting: metric, declared order, points and the round-off floor below which
+/// an error says nothing about discretisation.</summary>
+internal sealed record Measurement(string Metric, string Tier, double DeclaredOrder, IReadOnlyList<LadderPoint> Points, double RoundOffFloor);
+
+/// <summary>Names of the metrics and tiers (the strings in report.json and the baseline).</summary>
+internal static class Metrics
+{
+    public const string Exact = "exact";
+    public const string MonteCarlo = "monte-carlo";
+    public const string StrongFlowMap = "strong-flow-map";
+    public const string WeakW2 = "weak-w2";
+    public const string StrongRk45 = "strong-rk45";
+    public const string StrongPath = "strong-path";
+    public const string WeakMoment = "weak-moment";
+
+    /// <summary>Definitions written into every report.</summary>
+    public static IReadOnlyDictionary<string, string> Definitions { get; } = new Dictionary<string, string>
+    {
+        [StrongFlowMap] = "tier 0, deterministic samplers: RMS over the fixed start points x_i ~ p_T of |X_N(x_i) - Phi(x_i, T -> t_min)|, Phi the closed-form PF-ODE flow map",
+        [WeakW2] = "tier 0: W2 between the sampler's exact Gaussian output law (start law = exact p_T) and the exact p_{t_min}; KL of the same pair is listed beside it (KL ~ W2^2, so its order is twice)",
+        [StrongRk45] = "tier 1, deterministic samplers: RMS over the fixed start points of |X_N(x_i) - X_ref(x_i)|, X_ref = Dormand-Prince RK45 on the PF-ODE (rtol 1e-10, atol 1e-12)",
+        [StrongPath] = "tier 1, stochastic samplers: RMS over M paths of |X_N - X_ref|, X_ref = the same sampler on the fine Brownian path (same start, same path); CI by the delta method",
+        [WeakMoment] = "tier 1, stochastic samplers: |E phi(X_N) - E phi(X_ref)| with phi(x) = |x|^2 / d, estimated from M coupled pairs (same start and Brownian path); 95% CI = 1.96 sd / sqrt(M)",
+    };
+}
+
+/// <summary>Wall time and NFE of one sampling run.</summary>
+internal static class Timing
+{
+    /// <summary>Repeats <paramref name="run"/> until 10 ms have passed (at most 64 times) and returns the mean
+    /// seconds per run and the NFE of the last run.</summary>
+    public static (double Seconds, int Nfe) PerSample(Func<SamplingResult> run)
+    {
+        var sw = Stopwatch.StartNew();
+        int repeats = 0, nfe = 0;
+        do { nfe = run().Evaluations; repeats++; } while (sw.Elapsed.TotalMilliseconds < 10 && repeats < 64);
+        return (sw.Elapsed.TotalSeconds / repeats, nfe);
+    }
+}

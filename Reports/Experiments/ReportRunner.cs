@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Verified.Numerics;
+using Verified.Reports.Analysis;
+using Verified.Reports.Model;
+
+namespace Verified.Reports.Experiments;
+
+/// <summary>What to run: a preset and optional filters (null = all).</summary>
+public sealed record RunRequest(Preset Preset, IReadOnlyList<string>? Samplers = null, IReadOnlyList<string>? Problems = null);
+
+/// <summary>
+/// Runs every applicable (sampler, problem, schedule) combination of a preset and fits and judges each ladder.
+/// Which experiments apply is read from each sampler's <see cref="SamplerInfo"/> (declared orders, stochasticity,
+/// schedule requirement); nothing here knows a particular sampler's order.
+/// </summary>
+public static class ReportRunner
+{
+    /// <summary>Checks filter names; returns an error message naming the bad value and the valid ones, or null.</summary>
+    public static string? Validate(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var samplerNames = SamplerRegistry.All().Select(s => s.Info.Name).ToList();
+        foreach (var s in request.Samplers ?? [])
+            if (!samplerNames.Contains(s)) return $"unknown sampler '{s}'; valid names: {string.Join(", ", samplerNames)}";
+        foreach (var p in request.Problems ?? [])
+            if (Problems.Find(p) is null) return $"unknown problem '{p}'; valid names: {string.Join(", ", Problems.Names)}";
+        return null;
+    }
+
+    /// <summary>Runs the request. <paramref name="progress"/> receives (done, total, label) after each job.</summary>
+    public static ReportDocument Run(RunRequest request, Action<int, int, string>? progress = null)
+    {
+        var error = Validate(request);
+        if (error is not null) throw new ArgumentException(error, nameof(request));
+        var preset = request.Preset;
+        var samplers = SamplerRegistry.All().Where(s => request.Samplers is null || request.Samplers.Contains(s.Info.Name)).ToList();
+        var problems = (request.Problems ?? preset.Problems).Select(p => Problems.Find(p)!).ToList();
+        var notes = new List<string>();
+        var jobs = new List<(string Sampler, Problem Problem, ScheduleCase Case)>();
+        foreach (var sampler in samplers)
+        {
+            if (sampler.Info.EvaluationsPerStep is null)
+            {
+                notes.Add($"{sampler.Info.Name}: adaptive (no fixed NFE per step); its error is measured against its tolerance, not on a step ladder, and is not part of this table.");
+                continue;
+            }
+            foreach (var problem in problems)
+                foreach (var sc in ScheduleCases.All.Where(c => c.AppliesTo(sampler.Info)))
+                    jobs.Add((sampler.Info.Name, problem, sc));
+        }
+        var results = new ConcurrentDictionary<int, List<SeriesResult>>();
+        int done = 0;
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
+        {
+            var (name, problem, sc) = jobs[j];
+            var sampler = SamplerRegistry.ByName(name); // own instance per job: nothing shared between threads
+            var measurements = problem.IsGaussian
+                ? ExactTier.Measure(sampler, problem, sc, preset)
+                : MixtureTier.Measure(sampler, problem, sc, preset);
+            results[j] = measurements.Select(m => Judge(name, problem.Name, sc.Name, m)).ToList();
+            progress?.Invoke(Interlocked.Increment(ref done), jobs.Count, $"{name} / {problem.Name} / {sc.Name}");
+        });
+        var series = Enumerable.Range(0, jobs.Count).SelectMany(j => results[j]).ToList();
+        var study = preset.DdpmStudy ? DdpmStudy.Run(samplers, problems, preset) : [];
+        if (request.Samplers is not null) notes.Add($"samplers restricted to: {string.Join(", ", request.Samplers)}");
+        if (request.Problems is not null) notes.Add($"problems restricted to: {string.Join(", ", request.Problems)}");
+        var settings = new RunSettings(preset.ExactLadder, preset.MixtureLadder, preset.MixtureLadder[^1] * preset.ReferenceFactor,
+            preset.StrongStarts, preset.MonteCarloSamples, Preset.Seed,
+            ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions);
+        return new ReportDocument(ReportDocument.CurrentSchema, preset.Name, settings, series, study, notes);
+    }
+
+    private static SeriesResult Judge(string sampler, string problem, string schedule, Measurement m)
+    {
+        var fit = OrderFit.Fit(m.Points.Select(p => new ErrorPoint(p.N, p.Error, p.HalfWidth)).ToList(), m.RoundOffFloor);
+        var steps = m.Points.Select(p => p.N).ToList();
+        var (verdict, reason) = Verdicts.Judge(m.Tier, m.DeclaredOrder, fit, steps);
+        if (verdict != Verdict.Pass && KnownDeviations.Explain(sampler, schedule, m.Metric) is string why)
+            reason = $"{reason}. Known cause: {why}";
+        var points = m.Points.Select((p, i) => p with { Dropped = Verdicts.DropName(fit.Dropped[i]) }).ToList();
+        return new SeriesResult(sampler, problem, schedule, m.Tier, m.Metric, m.DeclaredOrder, points, Verdicts.ToResult(fit), verdict, reason);
+    }
+}

@@ -1,0 +1,49 @@
+using Verified.Numerics;
+using Verified.Theory;
+
+namespace Verified.Reports.Experiments;
+
+/// <summary>A schedule with the time interval and the grid family the samplers run on.</summary>
+/// <param name="Name">Short id (command line, baseline).</param>
+/// <param name="Schedule">The continuous schedule.</param>
+/// <param name="TStart">Start time T of sampling (the exact p_T is the start law).</param>
+/// <param name="TMin">End time t_min &gt; 0: VP schedules are singular as sigma -&gt; 0, so errors are measured against p_{t_min}.</param>
+/// <param name="GridName">How the N-step grid is spaced.</param>
+/// <param name="Grid">N -&gt; the grid.</param>
+public sealed record ScheduleCase(string Name, Schedule Schedule, double TStart, double TMin, string GridName, Func<int, TimeGrid> Grid)
+{
+    /// <summary>Whether a sampler's formula is valid here. The Föllmer schedule is reserved for the Föllmer samplers.</summary>
+    public bool AppliesTo(SamplerInfo info) => info.Requires switch
+    {
+        ScheduleRequirement.VariancePreserving => Schedule.IsVariancePreserving,
+        ScheduleRequirement.Follmer => Schedule.Family == ScheduleFamily.Follmer,
+        _ => Schedule.Family != ScheduleFamily.Follmer,
+    };
+}
+
+/// <summary>The schedules of the report.</summary>
+public static class ScheduleCases
+{
+    /// <summary>All cases.</summary>
+    public static IReadOnlyList<ScheduleCase> All { get; } = Build();
+
+    /// <summary>The case with this name, or null.</summary>
+    public static ScheduleCase? Find(string name) => All.FirstOrDefault(c => c.Name == name);
+
+    private static List<ScheduleCase> Build()
+    {
+        var vpLinear = Schedules.VpLinear();
+        var vpCosine = Schedules.VpCosine();
+        var edm = Schedules.Edm();
+        var interpolant = Schedules.LinearInterpolant();
+        var follmer = Schedules.Follmer();
+        return
+        [
+            new("vp-linear", vpLinear, 1.0, 1e-3, "uniform in t", n => TimeGrids.UniformTime(vpLinear, n, 1.0, 1e-3)),
+            new("vp-cosine", vpCosine, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(vpCosine, n, 0.99, 1e-3)),
+            new("edm", edm, 80.0, 2e-3, "Karras rho = 7", n => TimeGrids.KarrasRho(edm, n, 80.0, 2e-3)),
+            new("linear-interpolant", interpolant, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(interpolant, n, 0.99, 1e-3)),
+            new("follmer", follmer, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(follmer, n, 0.99, 1e-3)),
+        ];
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using Verified.Reports.Analysis;
+using Verified.Reports.Model;
+using Verified.Reports.Output;
+
+namespace Verified.Reports.Gate;
+
+/// <summary>One difference between the baseline and the current run.</summary>
+/// <param name="IsRegression">True fails the gate; false is a note (new series, improvements).</param>
+/// <param name="Key">The series (sampler | problem | schedule | metric).</param>
+/// <param name="Message">What changed, with the numbers and the tolerance.</param>
+public sealed record GateFinding(bool IsRegression, string Key, string Message);
+
+/// <summary>
+/// Compares a current gate run with the baseline. Regressions: a series disappears; NFE changes at any N; an
+/// exact-tier error grows by more than <see cref="RelativeTolerance"/>; a Monte Carlo error grows significantly in
+/// a paired comparison of the per-sample values on identical seeds; a fitted order drops by more than
+/// <see cref="OrderTolerance"/>; a PASS becomes something else.
+/// </summary>
+public static class GateComparer
+{
+    /// <summary>Exact-tier errors are deterministic; this only absorbs last-bit differences between machines.</summary>
+    public const double RelativeTolerance = 1e-6;
+
+    /// <summary>Largest accepted drop of a fitted order.</summary>
+    public const double OrderTolerance = 0.1;
+
+    /// <summary>One-sided z threshold of the paired test (false-alarm probability 5e-4 per comparison when a
+    /// change leaves the error's distribution unchanged).</summary>
+    public const double PairedZ = 3.29;
+
+    /// <summary>A significant Monte Carlo growth must also exceed this fraction of the baseline error.</summary>
+    public const double PracticalGrowth = 0.05;
+
+    /// <summary>Whether two documents were measured with the same settings (else the comparison is meaningless).</summary>
+    public static string? SettingsMismatch(ReportDocument baseline, ReportDocument current)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(current);
+        var a = baseline.Settings;
+        var b = current.Settings;
+        if (baseline.Preset != current.Preset) return $"the baseline was measured with preset '{baseline.Preset}', the gate runs '{current.Preset}'";
+        if (!a.ExactLadder.SequenceEqual(b.ExactLadder) || !a.MixtureLadder.SequenceEqual(b.MixtureLadder) || a.ReferenceSteps != b.ReferenceSteps
+            || a.StrongStarts != b.StrongStarts || a.MonteCarloSamples != b.MonteCarloSamples || a.Seed != b.Seed)
+            return "the baseline's ladders, sample counts or seed differ from the gate's";
+        return null;
+    }
+
+    /// <summary>All findings, baseline order first, then new series.</summary>
+    public static List<GateFinding> Compare(ReportDocument baseline, ReportDocument current)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(current);
+        var findings = new List<GateFinding>();
+        var now = current.Series.ToDictionary(s => s.Key);
+        var registered = current.Series.Select(s => s.Sampler).ToHashSet();
+        foreach (var old in baseline.Series)
+        {
+            if (!now.TryGetValue(old.Key, out var cur))
+            {
+                findings.Add(new(true, old.Key, registered.Contains(old.Sampler)
+                    ? "series disappeared (the sampler no longer declares this order, or no longer applies to this schedule)"
+                    : $"sampler '{old.Sampler}' disappeared from the registry"));
+                continue;
+            }
+            findings.AddRange(ComparePoints(old, cur));
+            findings.AddRange(CompareFit(old, cur));
+        }
+        var before = baseline.Series.Select(s => s.Key).ToHashSet();
+        foreach (var s in current.Series.Where(s => !before.Contains(s.Key)))
+            findings.Add(new(false, s.Key, $"new series (not in the baseline): fitted order {Verdicts.F(s.Fit.Order ?? double.NaN)}, {s.Verdict}; run the baseline verb to record it"));
+        return findings;
+    }
+
+    private static IEnumerable<GateFinding> ComparePoints(SeriesResult old, SeriesResult cur)
+    {
+        var byN = cur.Points.ToDictionary(p => p.N);
+        foreach (var p in old.Points)
+        {
+            if (!byN.TryGetValue(p.N, out var q)) { yield return new(true, old.Key, $"N={p.N}: missing from the current run"); continue; }
+            if (p.Nfe != q.Nfe) yield return new(true, old.Key, $"N={p.N}: NFE changed {p.Nfe} -> {q.Nfe}");
+            var growth = old.Tier == "monte-carlo" ? PairedGrowth(old.Metric, p, q) : ExactGrowth(p, q);
+            if (growth is not null) yield return growth with { Key = old.Key };
+        }
+    }
+
+    private static GateFinding? ExactGrowth(LadderPoint p, LadderPoint q)
+    {
+        if (!double.IsFinite(q.Error))
+            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {q.Error}");
+        // Below the round-off floor the digits are noise: only a gross change counts there.
+        double allowed = p.Dropped == "round-off" ? 100 * p.Error : p.Error * (1 + RelativeTolerance);
+        if (q.Error > allowed)
+            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance {(p.Dropped == "round-off" ? "x100 below the round-off floor" : $"+{RelativeTolerance:0e0} relative")})");
+        if (q.Error < p.Error * (1 - 1e-3) && p.Dropped is null)
+            return new(false, "", $"N={p.N}: error decreased {Tables.E(p.Error)} -> {Tables.E(q.Error)}; if intended, run the baseline verb");
+        return null;
+    }
+
+    /// <summary>Paired comparison on identical seeds: d_i = sign * (current_i - baseline_i) where the error is
+    /// |mean| of the per-sample values (weak) or sqrt(mean) of squared distances (strong); growth is significant
+    /// when mean(d) &gt; z * sd(d)/sqrt(M) and larger than <see cref="PracticalGrowth"/> of the baseline error.</summary>
+    private static GateFinding? PairedGrowth(string metric, LadderPoint p, LadderPoint q)
+    {
+        if (p.Samples is null || q.Samples is null || p.Samples.Length != q.Samples.Length || p.Samples.Length < 2)
+            return new(true, "", $"N={p.N}: per-sample values missing or of different length (baseline {p.Samples?.Length ?? 0}, current {q.Samples?.Length ?? 0}); re-record the baseline");
+        bool strong = metric == "strong-path";
+        double sign = strong ? 1 : Math.Sign(p.Samples.Average()) is var s && s != 0 ? s : 1;
+        var d = p.Samples.Zip(q.Samples, (a, b) => sign * (b - a)).ToArray();
+        double mean = d.Average();
+        double sd = Math.Sqrt(d.Sum(v => (v - mean) * (v - mean)) / (d.Length - 1));
+        double se = sd / Math.Sqrt(d.Length);
+        double baseStat = strong ? p.Samples.Average() : Math.Abs(p.Samples.Average());
+        if (mean > PairedZ * se && mean > PracticalGrowth * baseStat)
+            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)}; paired growth {Tables.E(mean)} per sample, z = {(se > 0 ? (mean / se).ToString("0.0", CultureInfo.InvariantCulture) : "inf")} > {PairedZ}");
+        return null;
+    }
+
+    private static IEnumerable<GateFinding> CompareFit(SeriesResult old, SeriesResult cur)
+    {
+        if (old.Fit.Order is double before)
+        {
+            if (cur.Fit.Order is not double after)
+                yield return new(true, old.Key, $"fitted order {Verdicts.F(before)} -> none (no asymptotic window any more)");
+            else if (after < before - OrderTolerance)
+                yield return new(true, old.Key, $"fitted order {Verdicts.F(before)} -> {Verdicts.F(after)} (tolerance -{OrderTolerance})");
+        }
+        if (old.Verdict == Verdict.Pass && cur.Verdict != Verdict.Pass)
+            yield return new(true, old.Key, $"verdict PASS -> {cur.Verdict}: {cur.Reason}");
+    }
+
+    private static string Ratio(double a, double b) => b > 0 ? (a / b).ToString("0.###", CultureInfo.InvariantCulture) : "inf";
+}
