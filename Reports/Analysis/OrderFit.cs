@@ -21,7 +21,8 @@ public enum DropReason
 
 /// <summary>The fitted order of one ladder.</summary>
 /// <param name="Order">Least-squares slope p of -log e against log N over the window (NaN when no window exists).</param>
-/// <param name="CiLow">Lower end of the 95% CI of p (widened by the Monte Carlo error when present).</param>
+/// <param name="CiLow">Lower end of the 95% CI of p; for Monte Carlo ladders widened by the propagated sampling error
+/// and by half the range of the window's local orders.</param>
 /// <param name="CiHigh">Upper end.</param>
 /// <param name="WindowFrom">Smallest N in the window (0 when none).</param>
 /// <param name="WindowTo">Largest N in the window.</param>
@@ -84,6 +85,9 @@ public static class OrderFit
         if (window.Count < MinimumWindow)
             return new OrderEstimate(double.NaN, double.NaN, double.NaN, 0, 0, local, dropped);
         var (order, halfWidth) = Regress(window);
+        // Monte Carlo ladders: widen by the half-range of the window's local orders, which measures how far the
+        // ladder still is from a pure power law (the regression CI alone assumes it is one).
+        if (window.Any(p => p.HalfWidth > 0)) halfWidth += 0.5 * (hi - lo);
         return new OrderEstimate(order, order - halfWidth, order + halfWidth, window[0].Steps, window[^1].Steps, local, dropped);
     }
 

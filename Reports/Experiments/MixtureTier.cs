@@ -35,10 +35,11 @@ internal static class MixtureTier
         }
         if (info.StrongOrder is null && info.WeakOrder is null) yield break;
         var (strongPoints, weakPoints) = Coupled(sampler, problem, model, sc, preset);
+        int referenceSteps = preset.MixtureLadder[^1] * preset.ReferenceFactor;
         if (info.StrongOrder is double s)
-            yield return new Measurement(Metrics.StrongPath, Metrics.MonteCarlo, s, strongPoints, 0);
+            yield return new Measurement(Metrics.StrongPath, Metrics.MonteCarlo, s, WithReferenceAllowance(strongPoints, s, referenceSteps), 0);
         if (info.WeakOrder is double w)
-            yield return new Measurement(Metrics.WeakMoment, Metrics.MonteCarlo, w, weakPoints, 0);
+            yield return new Measurement(Metrics.WeakMoment, Metrics.MonteCarlo, w, WithReferenceAllowance(weakPoints, w, referenceSteps), 0);
     }
 
     private static List<LadderPoint> StrongOde(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset)
@@ -94,6 +95,16 @@ internal static class MixtureTier
             weak.Add(new LadderPoint(ladder[k], nfe, Math.Abs(mw), Z975 * sw, seconds, null, null, moment[k]));
         }
         return (strong, weak);
+    }
+
+    /// <summary>The fine-path reference is the same sampler at N_ref steps, so it carries its own error. If the
+    /// declared order p holds (the hypothesis under test), that error is about e(N_max) (N_max / N_ref)^p; it is added
+    /// to every point's half-width so that the CI covers the reference's bias as well as the sampling noise.</summary>
+    internal static List<LadderPoint> WithReferenceAllowance(List<LadderPoint> points, double declared, int referenceSteps)
+    {
+        var last = points[^1];
+        double allowance = last.Error * Math.Pow((double)last.N / referenceSteps, declared);
+        return points.Select(p => p with { HalfWidth = p.HalfWidth + allowance }).ToList();
     }
 
     /// <summary>phi(x) = |x|^2 / d, the weak test function.</summary>
