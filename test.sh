@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Verified: restores, builds, runs each xunit project and the Expecto
-# claims suite, and ends with one line "N passed, N failed[, N skipped]".
+# claims suite, then the sampler regression gate, and ends with one line "N passed, N failed[, N skipped]".
 # Exit status: 0 only when everything built and every test passed.
 #   ./test.sh            the standard suite (<= 10 minutes on 2 cores)
 #   VERIFIED_STRESS=1    reruns the statistical tests with fresh seeds (see docs/STATISTICS.md)
@@ -49,6 +49,11 @@ else
   passed=$((passed + p)); failed=$((failed + f + e)); skipped=$((skipped + i))
   [[ $rc -ne 0 || $f -ne 0 || $e -ne 0 ]] && status=1
 fi
+
+# The sampler regression gate (docs/REPORTS.md): one test, passed when no sampler regressed against reports/baseline.json.
+echo "== Reports: sampler regression gate =="
+dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
+if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); else echo "gate exit code $rc"; failed=$((failed + 1)); status=1; fi
 
 if ((skipped > 0)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 exit $status

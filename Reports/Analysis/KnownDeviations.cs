@@ -21,7 +21,7 @@ public static class KnownDeviations
         new("", "vp-cosine", "strong-path",
             "Euler-Maruyama freezes g(t) at the left end of each step; near T = 0.99 the VP-cosine g(t) grows like (1 - t)^(-1/2), so the " +
             "term int (g(s) - g(t_i)) dW dominates the strong error until h << 1 - T; the order-1 rate for additive noise assumes a smooth g " +
-            "(Kloeden & Platen 1992, Sec. 10.3)"),
+            "(Kloeden & Platen 1992, Sec. 10.2)"),
         new("", "edm", "weak-moment",
             "on the EDM schedule (sigma_max = 80) the weak error of phi(x) = |x|^2/d falls below the Monte Carlo resolution of the default " +
             "sample count after N = 8; the full preset (4x the samples) resolves more of the ladder"),
