@@ -76,7 +76,7 @@ public class OutputLawTests
     {
         var data = new TheoryData<string>();
         foreach (var s in SamplerRegistry.All())
-            if (s.Info.Requires != ScheduleRequirement.Follmer && s.Info.EvaluationsPerStep is not null) data.Add(s.Info.Name);
+            if (s.Info.Requires != ScheduleRequirement.Follmer && s.Info.IsAffine) data.Add(s.Info.Name);
         return data;
     }
 
@@ -97,6 +97,20 @@ public class OutputLawTests
         // sqrt(KL) is first order in the law's error, so its halving rate is the weak order.
         double observed = 0.5 * Math.Log2(kl[^2] / kl[^1]);
         Assert.True(observed > sampler.Info.WeakOrder!.Value - 0.3, $"{name}: observed weak order {observed:F2}, declared {sampler.Info.WeakOrder}; KL {all}");
+    }
+
+    [Fact]
+    public void Samplers_declared_not_affine_are_rejected_by_the_engine()
+    {
+        // One interval: RK45's own steps inside it depend on the state (on short intervals they can all be the same).
+        var grid = new TimeGrid([1.0, 1e-2]);
+        var notAffine = SamplerRegistry.All().Where(s => !s.Info.IsAffine).ToList();
+        Assert.NotEmpty(notAffine);
+        foreach (var sampler in notAffine)
+        {
+            var ex = Assert.Throws<ArgumentException>(() => OutputLaw.Compute(sampler, Gaussian, grid));
+            Assert.Contains("affine", ex.Message);
+        }
     }
 
     [Fact]
