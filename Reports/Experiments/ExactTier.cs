@@ -24,7 +24,7 @@ internal static class ExactTier
         var model = new OracleModel(problem.Data, sc.Schedule);
         var target = OutputLaw.Target(model, sc.TMin);
         double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
-        if (info.WeakOrder is double weak)
+        if (info.WeakOrder is double weak && info.IsAffine)
             yield return new Measurement(Metrics.WeakW2, Metrics.Exact, weak, Weak(sampler, model, sc, preset, target), Math.Sqrt(W2Cancellation * scale));
         if (!info.IsStochastic && info.StrongOrder is double strong)
             yield return new Measurement(Metrics.StrongFlowMap, Metrics.Exact, strong, Strong(sampler, problem, model, sc, preset), StrongRelativeFloor * Math.Sqrt(scale));

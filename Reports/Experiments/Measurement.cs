@@ -18,6 +18,8 @@ internal static class Metrics
     public const string StrongRk45 = "strong-rk45";
     public const string StrongPath = "strong-path";
     public const string WeakMoment = "weak-moment";
+    public const string StrongFlowMapTolerance = "strong-flow-map-vs-tol";
+    public const string StrongRk45Tolerance = "strong-rk45-vs-tol";
 
     /// <summary>Definitions written into every report.</summary>
     public static IReadOnlyDictionary<string, string> Definitions { get; } = new Dictionary<string, string>
@@ -27,6 +29,8 @@ internal static class Metrics
         [StrongRk45] = "tier 1, deterministic samplers: RMS over the fixed start points of |X_N(x_i) - X_ref(x_i)|, X_ref = Dormand-Prince RK45 on the PF-ODE (rtol 1e-10, atol 1e-12)",
         [StrongPath] = "tier 1, stochastic samplers: RMS over M paths of |X_N - X_ref|, X_ref = the same sampler on the fine Brownian path (same start, same path); CI by the delta method, plus an allowance for the reference's own error e(N_max) (N_max/N_ref)^p under the declared order p",
         [WeakMoment] = "tier 1, stochastic samplers: |E phi(X_N) - E phi(X_ref)| with phi(x) = |x|^2 / d, estimated from M coupled pairs (same start and Brownian path); 95% CI = 1.96 sd / sqrt(M) plus the same reference allowance",
+        [StrongFlowMapTolerance] = "adaptive samplers, tier 0: strong-flow-map error of the sampler rebuilt with rtol = atol = tol, one adaptive solve T -> t_min; N = 1/tol, NFE = mean over the start points; error proportional to tol means slope 1",
+        [StrongRk45Tolerance] = "adaptive samplers, tier 1: as strong-rk45, against tol; the reference runs at rtol 1e-10, so tol stops at 1e-7",
     };
 }
 

@@ -1,0 +1,69 @@
+using System.Reflection;
+using Verified.Numerics;
+using Verified.Reports.Model;
+using Verified.Theory;
+
+namespace Verified.Reports.Experiments;
+
+/// <summary>
+/// Adaptive samplers (no fixed NFE per step, <see cref="SamplerInfo.EvaluationsPerStep"/> null) are measured by
+/// error against tolerance, not against N: the sampler is rebuilt with rtol = atol = tol for a ladder of tolerances
+/// and solves T -&gt; t_min in one adaptive interval. A well-behaved error controller gives error proportional to
+/// tol (THEORY "Expected convergence orders": RK45, error vs tolerance); the ladder stores N = 1/tol, so the
+/// expected slope in N is 1 whatever the method's own order.
+/// </summary>
+internal static class ToleranceTier
+{
+    /// <summary>Slope of log error against log(1/tol) for error proportional to tol.</summary>
+    public const double ProportionalOrder = 1.0;
+
+    /// <summary>Tolerances 1e-3 .. 1e-8 (exact tier), 1e-3 .. 1e-7 in tier 1 where the reference runs at 1e-10.</summary>
+    private static readonly int[] ExactExponents = [3, 4, 5, 6, 7, 8];
+    private static readonly int[] MixtureExponents = [3, 4, 5, 6, 7];
+
+    /// <summary>A builder of the sampler at a given tolerance: its public (rtol, atol) constructor, or null if it has none.</summary>
+    public static Func<double, Sampler>? Rebuild(Sampler sampler)
+    {
+        var ctor = sampler.GetType().GetConstructors(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(c =>
+            c.GetParameters() is { Length: 2 } p && p.All(q => q.ParameterType == typeof(double)) && p[0].Name == "rtol" && p[1].Name == "atol");
+        return ctor is null ? null : tol => (Sampler)ctor.Invoke([tol, tol]);
+    }
+
+    public static IEnumerable<Measurement> Measure(Func<double, Sampler> build, Problem problem, ScheduleCase sc, Preset preset)
+    {
+        var model = new OracleModel(problem.Data, sc.Schedule);
+        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
+        double[][] exact;
+        int[] exponents;
+        string metric;
+        if (problem.IsGaussian)
+        {
+            var flow = new GaussianData(problem.Data, sc.Schedule);
+            exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
+            (exponents, metric) = (ExactExponents, Metrics.StrongFlowMapTolerance);
+        }
+        else
+        {
+            exact = starts.Select(x => References.PfOde(model, x, sc.TStart, sc.TMin)).ToArray();
+            (exponents, metric) = (MixtureExponents, Metrics.StrongRk45Tolerance);
+        }
+        var grid = new TimeGrid([sc.TStart, sc.TMin]);
+        var points = new List<LadderPoint>();
+        foreach (int k in exponents)
+        {
+            var sampler = build(Math.Pow(10, -k));
+            double sum = 0, nfe = 0;
+            for (int i = 0; i < starts.Length; i++)
+            {
+                var result = sampler.Sample(model, starts[i], grid, ZeroNoise.Instance);
+                sum += ExactTier.SquaredDistance(result.State, exact[i]);
+                nfe += result.Evaluations;
+            }
+            var (seconds, _) = Timing.PerSample(() => sampler.Sample(model, starts[0], grid, ZeroNoise.Instance));
+            points.Add(new LadderPoint((int)Math.Pow(10, k), (int)Math.Round(nfe / starts.Length), Math.Sqrt(sum / starts.Length), 0, seconds, null, null, null));
+        }
+        // Flow-map errors are exact to ~1e-13; RK45 references to ~1e-9 (rtol 1e-10).
+        double floor = problem.IsGaussian ? 1e-12 : 1e-9;
+        yield return new Measurement(metric, Metrics.Exact, ProportionalOrder, points, floor);
+    }
+}
