@@ -154,7 +154,8 @@ public static class OutputLaw
         for (int r = 0; r < d; r++)
             if (!(Math.Abs(direct[r] - predicted[r]) <= AffinityTolerance * scale))
                 throw new ArgumentException($"{sampler.Info.Name} is not affine on this model: a direct run gives y[{r}] = {direct[r]}, the affine " +
-                                            $"prediction {predicted[r]}; the model must be affine in x (the oracle of a single Gaussian) and the sampler a fixed-step method",
+                                            $"prediction {predicted[r]}: either the model is not affine in x (use the oracle of a single Gaussian) or the sampler's steps " +
+                                            "depend on the state (adaptive step sizes as in RK45, norm-ratio Langevin step sizes)",
                                             nameof(model));
     }
 }
