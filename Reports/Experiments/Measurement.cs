@@ -6,7 +6,14 @@ namespace Verified.Reports.Experiments;
 
 /// <summary>A measured ladder before fitting: metric, declared order, points and the round-off floor below which
 /// an error says nothing about discretisation.</summary>
-internal sealed record Measurement(string Metric, string Tier, double DeclaredOrder, IReadOnlyList<LadderPoint> Points, double RoundOffFloor);
+/// <param name="Metric">Metric name.</param>
+/// <param name="Tier">exact or monte-carlo.</param>
+/// <param name="DeclaredOrder">The order the sampler declares for this metric.</param>
+/// <param name="Points">The ladder.</param>
+/// <param name="RoundOffFloor">Errors below this are round-off.</param>
+/// <param name="AtLeast">True when the claim is one-sided (error at least as small as the declared rate gives; used
+/// for error-vs-tolerance ladders, where "proportional to tol" is an upper bound).</param>
+internal sealed record Measurement(string Metric, string Tier, double DeclaredOrder, IReadOnlyList<LadderPoint> Points, double RoundOffFloor, bool AtLeast = false);
 
 /// <summary>Names of the metrics and tiers (the strings in report.json and the baseline).</summary>
 internal static class Metrics

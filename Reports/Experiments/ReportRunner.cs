@@ -40,6 +40,11 @@ public static class ReportRunner
         foreach (var sampler in samplers)
         {
             var info = sampler.Info;
+            if (info.StrongOrder is null && info.WeakOrder is null)
+            {
+                notes.Add($"{info.Name}: declares neither a strong nor a weak order, so there is nothing to verify; not measured.");
+                continue;
+            }
             if (info.EvaluationsPerStep is null && ToleranceTier.Rebuild(sampler) is null)
             {
                 notes.Add($"{info.Name}: adaptive, but has no public (rtol, atol) constructor to build a tolerance ladder; not measured.");
@@ -79,7 +84,7 @@ public static class ReportRunner
     {
         var fit = OrderFit.Fit(m.Points.Select(p => new ErrorPoint(p.N, p.Error, p.HalfWidth)).ToList(), m.RoundOffFloor);
         var steps = m.Points.Select(p => p.N).ToList();
-        var (verdict, reason) = Verdicts.Judge(m.Tier, m.DeclaredOrder, fit, steps);
+        var (verdict, reason) = Verdicts.Judge(m.Tier, m.DeclaredOrder, fit, steps, m.AtLeast);
         if (verdict != Verdict.Pass && KnownDeviations.Explain(sampler, schedule, m.Metric) is string why)
             reason = $"{reason}. Known cause: {why}";
         var points = m.Points.Select((p, i) => p with { Dropped = Verdicts.DropName(fit.Dropped[i]) }).ToList();

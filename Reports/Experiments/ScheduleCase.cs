@@ -30,6 +30,12 @@ public static class ScheduleCases
     /// <summary>The case with this name, or null.</summary>
     public static ScheduleCase? Find(string name) => All.FirstOrDefault(c => c.Name == name);
 
+    /// <summary>Every sampler runs on the same grid per schedule. Uniform steps in the half log-SNR lambda keep
+    /// every step small where the coefficients are singular (sigma -&gt; 0 at t_min, alpha -&gt; 0 or g -&gt; infinity near
+    /// T); a grid uniform in t leaves lambda-steps of about (1/2) log(1 + 1/(N t_min)) at the end, which the
+    /// exponential integrators only resolve for N much larger than 1/t_min.</summary>
+    private const string Lambda = "uniform in lambda = log(alpha/sigma)";
+
     private static List<ScheduleCase> Build()
     {
         var vpLinear = Schedules.VpLinear();
@@ -39,11 +45,11 @@ public static class ScheduleCases
         var follmer = Schedules.Follmer();
         return
         [
-            new("vp-linear", vpLinear, 1.0, 1e-3, "uniform in t", n => TimeGrids.UniformTime(vpLinear, n, 1.0, 1e-3)),
-            new("vp-cosine", vpCosine, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(vpCosine, n, 0.99, 1e-3)),
+            new("vp-linear", vpLinear, 1.0, 1e-3, Lambda, n => TimeGrids.UniformLambda(vpLinear, n, 1.0, 1e-3)),
+            new("vp-cosine", vpCosine, 0.99, 1e-3, Lambda, n => TimeGrids.UniformLambda(vpCosine, n, 0.99, 1e-3)),
             new("edm", edm, 80.0, 2e-3, "Karras rho = 7", n => TimeGrids.KarrasRho(edm, n, 80.0, 2e-3)),
-            new("linear-interpolant", interpolant, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(interpolant, n, 0.99, 1e-3)),
-            new("follmer", follmer, 0.99, 1e-3, "uniform in t", n => TimeGrids.UniformTime(follmer, n, 0.99, 1e-3)),
+            new("linear-interpolant", interpolant, 0.99, 1e-3, Lambda, n => TimeGrids.UniformLambda(interpolant, n, 0.99, 1e-3)),
+            new("follmer", follmer, 0.99, 1e-3, Lambda, n => TimeGrids.UniformLambda(follmer, n, 0.99, 1e-3)),
         ];
     }
 }
