@@ -61,23 +61,17 @@ public static class BatchedSampling
         for (int step = 0; step < grid.Steps; step++)
         {
             double t = grid[step], s = grid[step + 1];
-            oracle.Score(t, x, score, offset, count, work);
             double alphaT = schedule.Alpha(t), sigmaT = schedule.Sigma(t), alphaS = schedule.Alpha(s);
             var (sigmaEta, noiseCoefficient) = Numerics.Ddim.NoiseCoefficients(schedule, t, s, eta);
-            // eps = -sigma_t s;  x_s = (alpha_s/alpha_t) x + (noiseCoefficient - alpha_s sigma_t/alpha_t) eps + sigma_eta z
-            double xCoefficient = alphaS / alphaT;
+            // eps = -sigma_t score;  x_s = (alpha_s/alpha_t) x + (noiseCoefficient - alpha_s sigma_t/alpha_t) eps + sigma_eta z
             double scoreCoefficient = -sigmaT * (noiseCoefficient - alphaS * sigmaT / alphaT);
-            for (int j = 0; j < d; j++)
-            {
-                var xj = x[j].AsSpan(offset, count);
-                TensorPrimitives.Multiply(xj, xCoefficient, xj);
-                TensorPrimitives.MultiplyAdd(score[j].AsSpan(offset, count), scoreCoefficient, xj, xj);
-                if (sigmaEta > 0)
+            oracle.AffineScoreStep(t, alphaS / alphaT, scoreCoefficient, x, score, offset, count, work);
+            if (sigmaEta > 0)
+                for (int j = 0; j < d; j++)
                 {
                     rng.FillGaussian(z);
-                    TensorPrimitives.MultiplyAdd(z.AsSpan(0, count), sigmaEta, xj, xj);
+                    TensorPrimitives.MultiplyAdd(z, sigmaEta, x[j].AsSpan(offset, count), x[j].AsSpan(offset, count));
                 }
-            }
         }
     }
 
