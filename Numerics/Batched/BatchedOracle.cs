@@ -35,11 +35,12 @@ public sealed class BatchedOracle
         logWeights = Enumerable.Range(0, k).Select(i => Math.Log(mixture.Weight(i))).ToArray();
         means = Enumerable.Range(0, k).Select(mixture.Mean).ToArray();
         eigenvalues = Enumerable.Range(0, k).Select(mixture.ComponentEigenvalues).ToArray();
-        rotations = Enumerable.Range(0, k).Select(mixture.ComponentEigenvectors).ToArray();
-        rotatedMeans = Enumerable.Range(0, k).Select(c => Rotate(rotations[c], means[c])).ToArray();
-        isotropicVariances = Enumerable.Range(0, k).All(c => IsIsotropicMatrix(mixture.Covariance(c)))
-            ? Enumerable.Range(0, k).Select(c => mixture.Covariance(c)[0, 0]).ToArray()
+        isotropicVariances = Enumerable.Range(0, k).All(c => mixture.ComponentIsDiagonal(c) && IsConstant(eigenvalues[c]))
+            ? eigenvalues.Select(l => l[0]).ToArray()
             : null;
+        // Rotations only for the general path: the isotropic one never rotates (and d x d identities at d = 1024, K = 256 would be 2 GB).
+        rotations = isotropicVariances is null ? Enumerable.Range(0, k).Select(mixture.ComponentEigenvectors).ToArray() : [];
+        rotatedMeans = isotropicVariances is null ? Enumerable.Range(0, k).Select(c => Rotate(rotations[c], means[c])).ToArray() : [];
     }
 
     /// <summary>The data law.</summary>
@@ -338,12 +339,5 @@ public sealed class BatchedOracle
         return result;
     }
 
-    private static bool IsIsotropicMatrix(double[,] s)
-    {
-        int n = s.GetLength(0);
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                if (i == j ? s[i, i] != s[0, 0] : s[i, j] != 0) return false;
-        return true;
-    }
+    private static bool IsConstant(double[] values) => values.All(v => v == values[0]);
 }
