@@ -16,6 +16,20 @@ public static class SamplerRegistry
         new Ddim(0.0),
         new Ddim(0.5),
         new Ddim(1.0),
+        new Ddpm(DdpmVariance.Beta),
+        new Ddpm(DdpmVariance.BetaTilde),
+        new DpmSolver2(),
+        new DpmSolver3(),
+        new DpmSolverPlusPlus2S(),
+        new DpmSolverPlusPlus2M(),
+        new FlowMatchingEuler(),
+        new FlowMatchingHeun(),
+        new Rk45(),
+        new GeneralisedReverse(0.5),
+        new PredictorCorrector(),
+        new PredictorCorrector(stepSize: LangevinStepSize.Fixed),
+        new FollmerEulerMaruyama(),
+        new FollmerBridge(),
     ];
 
     /// <summary>The sampler with this registry name.</summary>
