@@ -17,7 +17,7 @@ public static class MarginalSampler
         int d = mixture.Dimension;
         int k = PickComponent(mixture, rng.NextUniform());
         var l = mixture.ComponentEigenvalues(k);
-        var u = mixture.ComponentEigenvectors(k);
+        var u = mixture.ComponentIsDiagonal(k) ? null : mixture.ComponentEigenvectors(k);
         double alpha = schedule.Alpha(t), sigma = schedule.Sigma(t);
         var mean = mixture.Mean(k);
         var x = new double[d];
@@ -26,7 +26,8 @@ public static class MarginalSampler
         for (int r = 0; r < d; r++)
         {
             double acc = 0;
-            for (int j = 0; j < d; j++) acc += u[r * d + j] * Math.Sqrt(l[j]) * z[j];
+            if (u is null) acc = Math.Sqrt(l[r]) * z[r]; // diagonal covariance: the eigenbasis is the identity
+            else for (int j = 0; j < d; j++) acc += u[r * d + j] * Math.Sqrt(l[j]) * z[j];
             x[r] = alpha * (mean[r] + acc);
         }
         for (int r = 0; r < d; r++) x[r] += sigma * rng.NextGaussian();

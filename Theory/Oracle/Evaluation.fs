@@ -36,10 +36,11 @@ module internal Evaluation =
         let cs = Array.zeroCreate (k * d)
         let zs = Array.zeroCreate (k * d)
         let logTerms = Array.zeroCreate k
+        let ux = Array.zeroCreate d
         for i in 0 .. k - 1 do
             let l = mixture.Eigenvalues i
-            let u = mixture.Eigenvectors i
             let um = mixture.RotatedMean i
+            mixture.Rotate(i, x, ux)
             let mutable logDet = 0.0
             let mutable quad = 0.0
             for j in 0 .. d - 1 do
@@ -47,9 +48,7 @@ module internal Evaluation =
                 if not (c > 0.0) then
                     raise (ArgumentOutOfRangeException("t", t,
                             sprintf "t = %g makes component %d of the noised data singular (sigma(t) = %g and its covariance is singular); use a t with sigma(t) > 0" t i sigma))
-                let mutable ux = 0.0
-                for r in 0 .. d - 1 do ux <- ux + u[r * d + j] * x[r]
-                let y = ux - alpha * um[j]
+                let y = ux[j] - alpha * um[j]
                 let z = y / c
                 cs[i * d + j] <- c
                 zs[i * d + j] <- z
@@ -62,12 +61,7 @@ module internal Evaluation =
 
     /// out += weight * U_k v_k, where v_k is the component's slice of an eigenbasis vector scaled by f.
     let addRotated (mixture: GaussianMixture) (i: int) (weight: float) (v: int -> float) (out: float[]) =
-        let d = mixture.Dimension
-        let u = mixture.Eigenvectors i
-        for j in 0 .. d - 1 do
-            let vj = weight * v j
-            if vj <> 0.0 then
-                for r in 0 .. d - 1 do out[r] <- out[r] + u[r * d + j] * vj
+        mixture.AddRotated(i, weight, v, out)
 
     /// sum over components in the selection of r_k a_k, a_k = -U_k z_k (the component scores).
     let weightedScore (mixture: GaussianMixture) (e: Evaluation) (include': int -> bool) =

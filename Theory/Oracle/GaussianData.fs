@@ -18,15 +18,10 @@ type GaussianData(data: GaussianMixture, schedule: Schedule) =
     let d = data.Dimension
     let mu = data.Mean 0
     let l = data.Eigenvalues 0
-    let u = data.Eigenvectors 0
     let variance (t: float) (j: int) = let a, s = schedule.Alpha t, schedule.Sigma t in a * a * l[j] + s * s
 
     /// U diag(v) U^T.
-    let rotated (v: int -> float) =
-        Array2D.init d d (fun r c ->
-            let mutable acc = 0.0
-            for j in 0 .. d - 1 do acc <- acc + u[r * d + j] * v j * u[c * d + j]
-            acc)
+    let rotated (v: int -> float) = data.RotatedDiagonal(0, v)
 
     let checkTimes (t: float) (s: float) =
         schedule.CheckTime("t", t)

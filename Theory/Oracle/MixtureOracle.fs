@@ -26,12 +26,7 @@ type MixtureOracle(mixture: GaussianMixture, schedule: Schedule) =
         Evaluation.compute mixture schedule x t
 
     /// U diag(v) U^T for component i.
-    let rotatedDiagonal (i: int) (v: int -> float) =
-        let u = mixture.Eigenvectors i
-        Array2D.init d d (fun r c ->
-            let mutable acc = 0.0
-            for j in 0 .. d - 1 do acc <- acc + u[r * d + j] * v j * u[c * d + j]
-            acc)
+    let rotatedDiagonal (i: int) (v: int -> float) = mixture.RotatedDiagonal(i, v)
 
     let componentScore (e: Evaluation) (i: int) =
         let a = Array.zeroCreate d

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Side-by-side throughput: the exact-oracle DDIM reference case in PyTorch (CPU, float64) and in Verified
+# (Numerics batched path, and TorchSharp where available), timed in the same run; prints the ratio.
+# Installs Debian's python3-torch if missing; runs it with Debian's /usr/bin/python3 (the first python3
+# on PATH may be a separate build that does not see Debian's packages).
+#   bench/peer.sh [samples] [steps] [threads]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+samples=${1:-1000000}; steps=${2:-100}; threads=${3:-2}
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "installing Debian's python3-torch (needs root)..." >&2
+  apt-get update -qq && apt-get install -y -qq python3-torch >/dev/null
+fi
+dotnet build Benchmarks -c Release -nologo -v quiet >/dev/null
+peer=$(/usr/bin/python3 bench/peer_ddim.py "$samples" "$steps" "$threads")
+ours=$(dotnet Benchmarks/bin/Release/net10.0/Verified.Benchmarks.dll throughput --samples "$samples" --steps "$steps" --threads "$threads")
+echo "$peer"
+echo "$ours"
+/usr/bin/python3 - "$peer" "$ours" <<'PY'
+import json, sys
+peer = json.loads(sys.argv[1])
+for line in sys.argv[2].splitlines():
+    ours = json.loads(line)
+    print(f"{ours['impl']}: {ours['sample_steps_per_second']:.3g} sample-steps/s = "
+          f"{ours['sample_steps_per_second'] / peer['sample_steps_per_second']:.1f}x PyTorch-CPU float64 "
+          f"({peer['sample_steps_per_second']:.3g}/s, {peer['threads']} threads); mean radius ours {ours['mean_radius']:.4f} vs peer {peer['mean_radius']:.4f}")
+PY
