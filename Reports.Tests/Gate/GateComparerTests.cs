@@ -34,6 +34,15 @@ public class GateComparerTests
     }
 
     [Fact]
+    public void Exact_error_decrease_beyond_the_tolerance_is_flagged_as_a_changed_formula()
+    {
+        var shrunk = WithSeries(0, ScalePoint(Fixtures.Exact(), 2, p => p with { Error = p.Error * 0.5 }));
+        var f = Assert.Single(GateComparer.Compare(Base(), shrunk));
+        Assert.True(f.IsRegression);
+        Assert.Contains("exact output changed", f.Message);
+    }
+
+    [Fact]
     public void Exact_error_changes_within_the_tolerance_pass()
     {
         var jitter = WithSeries(0, ScalePoint(Fixtures.Exact(), 1, p => p with { Error = p.Error * (1 + 1e-9) }));
