@@ -13,7 +13,7 @@ public sealed record Figure(string FileName, string Caption, byte[] Png);
 /// </summary>
 public static class Figures
 {
-    private const int Width = 720, Height = 460;
+    private const int Width = 1000, Height = 480;
 
     /// <summary>All figures of a report.</summary>
     public static List<Figure> Render(ReportDocument report)
@@ -36,7 +36,7 @@ public static class Figures
     private static byte[] Convergence(List<SeriesResult> rows)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
+        var palette = new ScottPlot.Palettes.Category20();
         int colour = 0;
         foreach (var row in rows)
         {
@@ -82,14 +82,14 @@ public static class Figures
         plot.XLabel("log10 N (steps)");
         plot.YLabel("log10 error");
         plot.Title(rows[0].Metric + " / " + rows[0].Problem + " / " + rows[0].Schedule);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
     private static byte[] WorkPrecision(List<SeriesResult> rows, Func<LadderPoint, double> work, string label)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
+        var palette = new ScottPlot.Palettes.Category20();
         int colour = 0;
         foreach (var row in rows)
         {
@@ -101,7 +101,7 @@ public static class Figures
         plot.XLabel(label);
         plot.YLabel("log10 error");
         plot.Title($"work-precision: {rows[0].Metric} / {rows[0].Problem} / {rows[0].Schedule}");
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 }
