@@ -33,6 +33,14 @@ public class VerdictTests
     }
 
     [Fact]
+    public void A_Monte_Carlo_CI_too_wide_to_test_is_inconclusive()
+    {
+        var (verdict, reason) = Verdicts.Judge("monte-carlo", 1.0, Fit(1.0, 0.4, 1.65), Steps);
+        Assert.Equal(Verdict.Inconclusive, verdict);
+        Assert.Contains("too wide", reason);
+    }
+
+    [Fact]
     public void No_window_is_inconclusive_with_a_reason()
     {
         var (verdict, reason) = Verdicts.Judge("exact", 1.0, Fit(1.0, 0, 2, window: false), Steps);

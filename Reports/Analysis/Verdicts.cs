@@ -17,10 +17,13 @@ public static class Verdict
 /// <summary>
 /// Turns a fitted order into a verdict. Exact tier (errors free of sampling noise): PASS when
 /// |p - p_declared| &lt;= <see cref="ExactTolerance"/>. Monte Carlo tier: PASS when the declared order lies in the
-/// 95% CI widened by the Monte Carlo error. No asymptotic window: INCONCLUSIVE. Every non-PASS row gets a reason.
+/// 95% CI widened by the Monte Carlo error, INCONCLUSIVE when that CI is wider than +-<see cref="MaxMonteCarloHalfWidth"/>. No asymptotic window: INCONCLUSIVE. Every non-PASS row gets a reason.
 /// </summary>
 public static class Verdicts
 {
+    /// <summary>A Monte Carlo CI wider than +- this cannot tell one order from the next half-order: INCONCLUSIVE.</summary>
+    public const double MaxMonteCarloHalfWidth = 0.5;
+
     /// <summary>Largest |p - p_declared| accepted in the exact tier.</summary>
     public const double ExactTolerance = 0.2;
 
@@ -40,6 +43,9 @@ public static class Verdicts
             reason += Trend(fit, declared);
             return (Verdict.Fail, Join(reason, notes));
         }
+        double halfWidth = 0.5 * (fit.CiHigh - fit.CiLow);
+        if (halfWidth > MaxMonteCarloHalfWidth)
+            return (Verdict.Inconclusive, Join($"the widened 95% CI [{F(fit.CiLow)}, {F(fit.CiHigh)}] of the fitted {p} is wider than +-{F(MaxMonteCarloHalfWidth)}: too wide to test the declared {F(declared)}", notes));
         if (declared >= fit.CiLow && declared <= fit.CiHigh) return (Verdict.Pass, notes);
         return (Verdict.Fail, Join($"declared order {F(declared)} lies outside the widened 95% CI [{F(fit.CiLow)}, {F(fit.CiHigh)}] of the fitted {p}", notes));
     }
