@@ -13,11 +13,7 @@ public static class KnownDeviations
     /// <summary>The known deviations.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
-        new("rk45", null, "strong-flow-map-vs-tol",
-            "an adaptive controller changes its step sequence in discrete jumps as tol changes, so error against tol is a staircase " +
-            "around a power law, not a clean one; tolerance proportionality holds only on average (Hairer, Norsett & Wanner, " +
-            "Solving ODEs I, 2nd ed. 1993, Sec. II.4)"),
-        new("rk45", null, "strong-rk45-vs-tol",
+        new("rk45", null, null,
             "an adaptive controller changes its step sequence in discrete jumps as tol changes, so error against tol is a staircase " +
             "around a power law, not a clean one; tolerance proportionality holds only on average (Hairer, Norsett & Wanner, " +
             "Solving ODEs I, 2nd ed. 1993, Sec. II.4)"),

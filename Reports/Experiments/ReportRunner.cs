@@ -27,8 +27,9 @@ public static class ReportRunner
         return null;
     }
 
-    /// <summary>Runs the request. <paramref name="progress"/> receives (done, total, label) after each job.</summary>
-    public static ReportDocument Run(RunRequest request, Action<int, int, string>? progress = null)
+    /// <summary>Runs the request. <paramref name="progress"/> receives (done, total, label) after each job. Every job is
+    /// self-contained and seeded, so the result does not depend on <paramref name="threads"/> (default: all cores).</summary>
+    public static ReportDocument Run(RunRequest request, Action<int, int, string>? progress = null, int? threads = null)
     {
         var error = Validate(request);
         if (error is not null) throw new ArgumentException(error, nameof(request));
@@ -58,7 +59,7 @@ public static class ReportRunner
         }
         var results = new ConcurrentDictionary<int, List<SeriesResult>>();
         int done = 0;
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, j =>
         {
             var (name, problem, sc) = jobs[j];
             var sampler = SamplerRegistry.ByName(name); // own instance per job: nothing shared between threads
