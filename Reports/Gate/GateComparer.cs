@@ -100,7 +100,7 @@ public static class GateComparer
                 : null;
         }
         if (q.Error > p.Error * (1 + RelativeTolerance))
-            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance +{RelativeTolerance:0e0} relative)");
+            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance +{RelativeTolerance.ToString("0e0", CultureInfo.InvariantCulture)} relative)");
         if (q.Error < p.Error * (1 - RelativeTolerance))
             return new(true, "", $"N={p.N}: error changed {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}): the exact output changed; if intended, re-record with baseline --force");
         return null;

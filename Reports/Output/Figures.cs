@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 using Verified.Reports.Model;
 
@@ -45,7 +46,7 @@ public static class Figures
             var c = palette.GetColor(colour++);
             double[] xs = pts.Select(p => Math.Log10(p.N)).ToArray(), ys = pts.Select(p => Math.Log10(p.Error)).ToArray();
             var scatter = plot.Add.Scatter(xs, ys, c);
-            scatter.LegendText = $"{row.Sampler} (p = {(row.Fit.Order is double o ? o.ToString("0.00") : "n/a")})";
+            scatter.LegendText = $"{row.Sampler} (p = {(row.Fit.Order is double o ? o.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")})";
             scatter.LineWidth = 1.5f;
             scatter.MarkerSize = 6;
             if (pts.Any(p => p.HalfWidth > 0))
@@ -76,7 +77,7 @@ public static class Figures
                 var reference = plot.Add.Line(ax, ay + 0.3, bx, ay + 0.3 - p * (bx - ax));
                 reference.Color = Colors.Gray;
                 reference.LinePattern = LinePattern.Dashed;
-                reference.LegendText = $"slope -{p:0.#} (declared)";
+                reference.LegendText = $"slope -{p.ToString("0.#", CultureInfo.InvariantCulture)} (declared)";
             }
         }
         plot.XLabel("log10 N (steps)");
