@@ -12,6 +12,7 @@ public static class CommandTree
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
+        // Further verbs are one line each here (e.g. the network verbs from Verified.Reports.Network.NetworkCommands).
         return root;
     }
 
