@@ -40,6 +40,16 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Report_into_a_file_exits_2_before_measuring()
+    {
+        using var dir = new Fixtures.TempDir();
+        var file = Path.Combine(dir.Path, "not-a-directory");
+        File.WriteAllText(file, "keep me");
+        Assert.Equal(ExitCodes.UsageOrInput, CommandTree.Run(["report", "--out", file]));
+        Assert.Equal("keep me", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void Gate_with_a_missing_baseline_exits_2()
     {
         Assert.Equal(ExitCodes.UsageOrInput, CommandTree.Run(["gate", "--baseline", "/nonexistent/baseline.json"]));

@@ -28,6 +28,7 @@ public static class ReportCommand
             var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)));
             if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
+            if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
             ReportWriter.Write(report, target);
