@@ -25,6 +25,8 @@ public class TensorSamplersMatchNumericsTests
         yield return (GaussianMixture.Ring(5, 2.0, 0.2), vp, TimeGrids.UniformTime(vp, Steps, 1.0, 1e-3));
         var cosine = Verified.Theory.Schedules.VpCosine();
         yield return (Fixtures.FullCovariances(), cosine, TimeGrids.UniformLambda(cosine, Steps, 0.95, 1e-2));
+        var flow = Verified.Theory.Schedules.LinearInterpolant();
+        yield return (Fixtures.Labelled(), flow, TimeGrids.UniformTime(flow, Steps, 0.98, 1e-3));
     }
 
     [Theory]
@@ -62,7 +64,7 @@ public class TensorSamplersMatchNumericsTests
     public void Every_Numerics_sampler_with_a_tensor_twin_is_registered()
     {
         var tensorNames = TensorSamplerRegistry.All().Select(s => s.Name).ToHashSet();
-        string[] required = ["reverse-sde-em", "pf-ode-euler", "heun", "dpm-solver-1", "ddim(eta=0)", "ddim(eta=0.5)", "ddim(eta=1)"];
+        string[] required = ["reverse-sde-em", "pf-ode-euler", "heun", "dpm-solver-1", "ddim(eta=0)", "ddim(eta=0.5)", "ddim(eta=1)", "ddpm(beta)", "ddpm(beta~)", "dpm-solver-2", "dpm-solver++(2m)", "fm-euler"];
         foreach (var n in required) Assert.Contains(n, tensorNames);
     }
 }

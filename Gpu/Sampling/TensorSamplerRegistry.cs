@@ -13,6 +13,11 @@ public static class TensorSamplerRegistry
         new TensorDdim(0.0),
         new TensorDdim(0.5),
         new TensorDdim(1.0),
+        new TensorDdpm(Numerics.DdpmVariance.Beta),
+        new TensorDdpm(Numerics.DdpmVariance.BetaTilde),
+        new TensorDpmSolver2(),
+        new TensorDpmSolverPlusPlus2M(),
+        new TensorFlowMatchingEuler(),
     ];
 
     /// <summary>The tensor sampler with this name; the message lists the valid names.</summary>
