@@ -34,12 +34,22 @@ public static class OracleComparison
     /// and f* is the oracle read in that parameterisation (THEORY [133]-[134] conversions).</summary>
     public static ErrorPoint[] ErrorCurve(ITensorModel model, TensorMixtureOracle oracle, IReadOnlyList<double> times, int samples, ulong seed)
     {
+        ArgumentNullException.ThrowIfNull(oracle);
+        return ErrorCurveAgainst(model, new OracleTensorModel(oracle), oracle, times, samples, seed);
+    }
+
+    /// <summary>The error curve against any exact model (e.g. the exact guided predictor, C6.3), both read in
+    /// <paramref name="model"/>'s parameterisation, on x_t drawn from the oracle's noised law p_t.</summary>
+    public static ErrorPoint[] ErrorCurveAgainst(ITensorModel model, ITensorModel exactModel, TensorMixtureOracle oracle,
+        IReadOnlyList<double> times, int samples, ulong seed)
+    {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(exactModel);
         ArgumentNullException.ThrowIfNull(oracle);
         ArgumentNullException.ThrowIfNull(times);
         Check(model, oracle, samples);
         using var noGrad = no_grad();
-        var exact = new TensorModelView(new OracleTensorModel(oracle));
+        var exact = new TensorModelView(exactModel);
         var learned = new TensorModelView(model);
         var result = new ErrorPoint[times.Count];
         for (int i = 0; i < times.Count; i++)
