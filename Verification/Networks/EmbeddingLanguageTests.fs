@@ -79,8 +79,8 @@ let tests =
 
 /// x0-prediction network over R^6 conditioned on the prompt (C9.1: x0 and eps forms are equivalent).
 let languageNetwork =
-    Trained(NetworkConfig(6, NetworkTarget.Data, (vpLinear ()).Name, Hidden = 128, Layers = 3, Classes = 2),
-            jointMixture (), TrainingOptions(Steps = 3000, BatchSize = 512, LearningRate = 2e-3, ConditionDropout = 0.1, Seed = 6UL))
+    Trained(NetworkConfig(6, NetworkTarget.Data, (vpLinear ()).Name, Hidden = 64, Layers = 3, Classes = 2),
+            jointMixture (), TrainingOptions(Steps = 1500, BatchSize = 256, LearningRate = 2e-3, ConditionDropout = 0.1, Seed = 6UL))
 
 let slow =
     slowList "Networks.EmbeddingLanguage" [

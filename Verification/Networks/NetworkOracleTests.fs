@@ -120,8 +120,8 @@ let tests =
             samplesCheck fastNoise (TensorDpmSolverPlusPlus2M()) (TimeGrids.UniformLambda(schedule, 30, 1.0, 1e-3)) fastSampleDistance
     ]
 
-/// Guided predictor of a class-conditional network vs the exact guided predictor (C6.3), time-averaged
-/// relative error over t in [0.05, 1] for each w.
+/// Guided predictor of a class-conditional network vs the exact guided predictor (C6.3): time-averaged
+/// E|eps_w - eps*_w|^2 / d over t in [0.05, 1] for each label and w, against guidanceThreshold ((1 - w)^2 + w^2).
 let private guidanceCheck (trained: Trained) threshold =
     use oracle = oracleFor trained
     for label in [ 0; 1 ] do
@@ -131,26 +131,28 @@ let private guidanceCheck (trained: Trained) threshold =
             let curve = OracleComparison.ErrorCurveAgainst(model, exact, oracle, errorTimes, 4000, 3UL)
             let err = averageError curve
             printfn "CFG label %d w %g: time-averaged MSE %.4g" label w err
-            Expect.isLessThan err (threshold * (1.0 + w * w)) (sprintf "label %d, w = %g: error %g" label w err)
+            // eps_w = (1 - w) eps_null + w eps_c: independent errors of the two terms add as (1 - w)^2 + w^2.
+            let bound = threshold * ((1.0 - w) ** 2.0 + w * w)
+            Expect.isLessThan err bound (sprintf "label %d, w = %g: error %g, bound %g" label w err bound)
 
 /// Class-conditional eps network trained with condition dropout p_u = 0.2 (C6.3).
 let cfgNetwork =
-    Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 96, Layers = 3, Classes = 2),
-            labelled (), TrainingOptions(Steps = 3000, BatchSize = 512, LearningRate = 2e-3, ConditionDropout = 0.2, Seed = 3UL))
+    Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 64, Layers = 3, Classes = 2),
+            labelled (), TrainingOptions(Steps = 1500, BatchSize = 256, LearningRate = 2e-3, ConditionDropout = 0.2, Seed = 3UL))
 
 /// Velocity network on the linear interpolant trained by conditional flow matching (C8.3).
 let flowNetwork =
-    Trained(NetworkConfig(2, NetworkTarget.Velocity, (Schedules.LinearInterpolant()).Name, Hidden = 96, Layers = 3),
-            ring (), TrainingOptions(Steps = 3000, BatchSize = 512, LearningRate = 2e-3, Seed = 4UL))
+    Trained(NetworkConfig(2, NetworkTarget.Velocity, (Schedules.LinearInterpolant()).Name, Hidden = 64, Layers = 3),
+            ring (), TrainingOptions(Steps = 1500, BatchSize = 256, LearningRate = 2e-3, Seed = 4UL))
 
 /// v-prediction network (VP), the remaining parameterisation.
 let vNetwork =
-    Trained(NetworkConfig(2, NetworkTarget.VPrediction, (vpLinear ()).Name, Hidden = 96, Layers = 3),
-            ring (), TrainingOptions(Steps = 3000, BatchSize = 512, LearningRate = 2e-3, Seed = 5UL))
+    Trained(NetworkConfig(2, NetworkTarget.VPrediction, (vpLinear ()).Name, Hidden = 64, Layers = 3),
+            ring (), TrainingOptions(Steps = 1500, BatchSize = 256, LearningRate = 2e-3, Seed = 5UL))
 
-/// Opt-in thresholds: CFG guided error per (1 + w^2), flow-matching velocity error, v-network eps error.
-let guidanceThreshold = 0.08
-let velocityThreshold = 0.15
+/// Opt-in thresholds: CFG guided error per unit of (1 - w)^2 + w^2, flow-matching velocity error.
+let guidanceThreshold = 0.12
+let velocityThreshold = 0.08
 
 let slow =
     slowList "Networks.Oracle" [
