@@ -5,7 +5,6 @@ module Verified.Verification.Networks.NetworkOracleTests
 open System
 open TorchSharp
 open Expecto
-open MathNet.Numerics.Distributions
 open Verified.Theory
 open Verified.Numerics
 open Verified.Gpu
@@ -16,15 +15,17 @@ open Verified.Verification.Networks.NetworkSupport
 let fastErrorThreshold = 0.15
 /// ... and it must be at most this fraction of the untrained network's error (training did something).
 let improvementRatio = 0.1
-/// Opt-in eps network (3000 steps, batch 512).
-let slowErrorThreshold = 0.06
+/// Opt-in eps network (2000 steps, batch 512, width 64; measured 0.0123).
+let slowErrorThreshold = 0.03
+/// Opt-in v-prediction network, eps read from v.
+let vErrorThreshold = 0.05
 /// Two-sided normal quantile for a false-alarm probability of 1e-6 per check.
 let z1e6 = 4.892
 /// Sliced W2 distance (root mean over 32 fixed directions of the 1-D W2^2 between projected samples) between
 /// network samples and exact-score samples; data on a circle of radius 2 with mode std 0.3. The sampling noise
 /// floor of two independent exact sets of 2000 is printed beside it (about 0.07).
 let fastSampleDistance = 0.3
-let slowSampleDistance = 0.15
+let slowSampleDistance = 0.12
 /// False-alarm probability of the mode-occupancy chi-square tests.
 let occupancyAlpha = 1e-6
 
@@ -40,13 +41,6 @@ let private nearestMode (mixture: GaussianMixture) (points: float[][]) =
 
 let private counts k (labels: int[]) = Array.init k (fun i -> labels |> Array.filter ((=) i) |> Array.length |> float)
 
-/// Pearson chi-square p-value of observed counts against expected probabilities.
-let private goodnessOfFit (observed: float[]) (probabilities: float[]) =
-    let n = Array.sum observed
-    let stat = Array.fold2 (fun acc o p -> acc + (o - n * p) ** 2.0 / (n * p)) 0.0 observed probabilities
-    1.0 - ChiSquared.CDF(float (observed.Length - 1), stat)
-
-/// Samples a tensor model with a deterministic sampler from fixed starts (the same starts for every model).
 /// Sliced W2: sqrt of the mean over fixed unit directions of W2^2 between the projected empirical laws
 /// (1-D W2 between equal-size samples pairs sorted values).
 let slicedW2 (a: float[][]) (b: float[][]) =
@@ -60,20 +54,24 @@ let slicedW2 (a: float[][]) (b: float[][]) =
              yield Array.fold2 (fun acc u v -> acc + (u - v) * (u - v)) 0.0 pa pb / float pa.Length |]
     sqrt (Array.average total)
 
+/// Samples a tensor model with a deterministic sampler from fixed starts (the same starts for every model).
 let private sample (model: ITensorModel) (sampler: TensorSampler) (grid: TimeGrid) (starts: torch.Tensor) =
     use noise = new GeneratorNoise(0UL)
     let result = sampler.Sample(model, starts, grid, noise)
     use state = result.State
     rows state
 
-let private errorCurveCheck (trained: Trained) threshold =
+/// improvement: the trained error must also be below improvementRatio x the untrained error. Not used for
+/// v-prediction, whose untrained reading eps = sigma x is already close to eps* at large t.
+let private errorCurveCheck (trained: Trained) threshold improvement =
     use oracle = oracleFor trained
     let learned = averageError (OracleComparison.ErrorCurve(NetworkTensorModel(trained.Network), oracle, errorTimes, 4000, 7UL))
     use fresh = untrained trained.Config
     let baseline = averageError (OracleComparison.ErrorCurve(NetworkTensorModel(fresh), oracle, errorTimes, 4000, 7UL))
     printfn "eps error (time-averaged MSE per coordinate): trained %.4g, untrained %.4g" learned baseline
     Expect.isLessThan learned threshold (sprintf "trained error %g must be < %g" learned threshold)
-    Expect.isLessThan learned (improvementRatio * baseline) (sprintf "trained error %g must be < %g x untrained %g" learned improvementRatio baseline)
+    if improvement then
+      Expect.isLessThan learned (improvementRatio * baseline) (sprintf "trained error %g must be < %g x untrained %g" learned improvementRatio baseline)
 
 let private decompositionCheck (network: DenoiserNetwork) (trained: Trained) =
     use oracle = oracleFor trained
@@ -99,8 +97,8 @@ let private samplesCheck (trained: Trained) (sampler: TensorSampler) (grid: Time
     let k = trained.Data.Count
     let net = counts k (nearestMode trained.Data fromNetwork)
     let exact = counts k (nearestMode trained.Data fromOracle)
-    let pNet = goodnessOfFit net trained.Data.Weights
-    let pExact = goodnessOfFit exact trained.Data.Weights
+    let pNet = chiSquareP net trained.Data.Weights
+    let pExact = chiSquareP exact trained.Data.Weights
     printfn "%s: sliced W2 network vs exact %.4f (exact vs exact, independent starts: %.4f); occupancy network %A exact %A; p = %.3g / %.3g"
         sampler.Name distance floor net exact pNet pExact
     Expect.isLessThan distance threshold "sliced W2 between network and exact-score samples"
@@ -110,7 +108,7 @@ let private samplesCheck (trained: Trained) (sampler: TensorSampler) (grid: Time
 let tests =
     testList "Networks.Oracle" [
         testCase "C4.4 trained eps network: time-averaged error vs eps* below threshold and far below untrained" <| fun () ->
-            errorCurveCheck fastNoise fastErrorThreshold
+            errorCurveCheck fastNoise fastErrorThreshold true
         testCase "C4.4 DSM decomposition: loss - excess = irreducible within CI, trained and untrained" <| fun () ->
             decompositionCheck fastNoise.Network fastNoise
             use fresh = untrained fastNoise.Config
@@ -157,7 +155,7 @@ let velocityThreshold = 0.08
 let slow =
     slowList "Networks.Oracle" [
         testCase "C4.4 longer-trained eps network: error vs eps* below the tighter threshold" <| fun () ->
-            errorCurveCheck slowNoise slowErrorThreshold
+            errorCurveCheck slowNoise slowErrorThreshold true
         testCase "C4.4 DSM decomposition on the longer-trained network" <| fun () ->
             decompositionCheck slowNoise.Network slowNoise
         testCase "samples from the longer-trained network vs the exact score (Heun)" <| fun () ->
@@ -172,5 +170,5 @@ let slow =
             Expect.isLessThan err velocityThreshold "velocity error"
             samplesCheck flowNetwork (TensorFlowMatchingEuler()) (TimeGrids.UniformTime(Schedules.LinearInterpolant(), 60, 0.999, 1e-3)) slowSampleDistance
         testCase "v-prediction network: eps read from v vs eps*" <| fun () ->
-            errorCurveCheck vNetwork fastErrorThreshold
+            errorCurveCheck vNetwork vErrorThreshold false
     ]

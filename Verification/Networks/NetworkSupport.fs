@@ -51,7 +51,7 @@ let fastNoise =
     Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 48, Layers = 3),
             ring (), TrainingOptions(Steps = 700, BatchSize = 256, LearningRate = 3e-3, Seed = 1UL))
 
-/// Longer training for the opt-in checks (the "under 2 minutes on CPU" network: 2000 steps of batch 512).
+/// Longer training for the opt-in checks (the "under 2 minutes on CPU" network: 2000 steps of batch 512, width 64).
 let slowNoise =
     Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 64, Layers = 3),
             ring (), TrainingOptions(Steps = 2000, BatchSize = 512, LearningRate = 2e-3, Seed = 2UL))
@@ -61,3 +61,15 @@ let errorTimes = Array.init 20 (fun i -> 0.05 + 0.95 * float i / 19.0)
 
 /// Time-averaged E|f_theta - f*|^2 / d over errorTimes (a Riemann sum of the per-t curve).
 let averageError (curve: ErrorPoint[]) = curve |> Array.averageBy (fun p -> p.MeanSquaredError)
+
+/// Pearson chi-square p-value of observed counts against cell probabilities; cells expecting fewer than 5
+/// counts are merged into one so the chi-square approximation holds.
+let chiSquareP (observed: float[]) (probabilities: float[]) =
+    let n = Array.sum observed
+    let small = probabilities |> Array.map (fun p -> n * p < 5.0)
+    let pick keep (values: float[]) = [| for i in 0 .. values.Length - 1 do if small[i] <> keep then yield values[i] |]
+    let merged = Array.sum (pick false observed), Array.sum (pick false probabilities)
+    let cells = Array.zip (pick true observed) (pick true probabilities)
+    let cells = if snd merged > 0.0 then Array.append cells [| merged |] else cells
+    let stat = cells |> Array.sumBy (fun (o, p) -> (o - n * p) ** 2.0 / (n * p))
+    1.0 - MathNet.Numerics.Distributions.ChiSquared.CDF(float (cells.Length - 1), stat)
