@@ -15,8 +15,8 @@ open Verified.Verification.Networks.NetworkSupport
 let fastErrorThreshold = 0.15
 /// ... and it must be at most this fraction of the untrained network's error (training did something).
 let improvementRatio = 0.1
-/// Opt-in eps network (2000 steps, batch 512, width 64; measured 0.0123).
-let slowErrorThreshold = 0.03
+/// Opt-in eps network (4000 steps, batch 512, width 128).
+let slowErrorThreshold = 0.005
 /// Opt-in v-prediction network, eps read from v.
 let vErrorThreshold = 0.05
 /// Two-sided normal quantile for a false-alarm probability of 1e-6 per check.
@@ -25,7 +25,7 @@ let z1e6 = 4.892
 /// network samples and exact-score samples; data on a circle of radius 2 with mode std 0.3. The sampling noise
 /// floor of two independent exact sets of 2000 is printed beside it (about 0.07).
 let fastSampleDistance = 0.3
-let slowSampleDistance = 0.12
+let slowSampleDistance = 0.08
 /// False-alarm probability of the mode-occupancy chi-square tests.
 let occupancyAlpha = 1e-6
 

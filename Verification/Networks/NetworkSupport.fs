@@ -51,10 +51,10 @@ let fastNoise =
     Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 48, Layers = 3),
             ring (), TrainingOptions(Steps = 700, BatchSize = 256, LearningRate = 3e-3, Seed = 1UL))
 
-/// Longer training for the opt-in checks (the "under 2 minutes on CPU" network: 2000 steps of batch 512, width 64).
+/// Longer training for the opt-in checks (the "under 2 minutes on CPU" network: 4000 steps of batch 512, width 128).
 let slowNoise =
-    Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 64, Layers = 3),
-            ring (), TrainingOptions(Steps = 2000, BatchSize = 512, LearningRate = 2e-3, Seed = 2UL))
+    Trained(NetworkConfig(2, NetworkTarget.Noise, (vpLinear ()).Name, Hidden = 128, Layers = 3),
+            ring (), TrainingOptions(Steps = 4000, BatchSize = 512, LearningRate = 2e-3, Seed = 2UL))
 
 /// Times where the networks are compared with the oracle: uniform on [0.05, 1].
 let errorTimes = Array.init 20 (fun i -> 0.05 + 0.95 * float i / 19.0)
