@@ -11,17 +11,17 @@ namespace Verified.Gpu;
 public sealed class TensorDdpm : TensorSampler
 {
     private readonly DdpmVariance variance;
+    private readonly string name;
 
-    /// <summary>DDPM with the given sigma^2 choice.</summary>
+    /// <summary>DDPM with the given sigma^2 choice (validated, and named, by the Numerics twin).</summary>
     public TensorDdpm(DdpmVariance variance)
     {
-        if (!Enum.IsDefined(variance))
-            throw new ArgumentOutOfRangeException(nameof(variance), variance, $"variance must be Beta or BetaTilde, got {(int)variance}");
+        name = new Ddpm(variance).Info.Name;
         this.variance = variance;
     }
 
     /// <inheritdoc/>
-    public override string Name => variance == DdpmVariance.Beta ? "ddpm(beta)" : "ddpm(beta~)";
+    public override string Name => name;
 
     /// <inheritdoc/>
     public override ScheduleRequirement Requires => ScheduleRequirement.VariancePreserving;
