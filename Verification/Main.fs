@@ -9,6 +9,10 @@ let allTests =
         Theory.DiscreteScheduleTests.tests
         Theory.OracleTests.tests
         Theory.BadInputTests.tests
+        Networks.NetworkOracleTests.tests
+        Networks.NetworkOracleTests.slow
+        Networks.EmbeddingLanguageTests.tests
+        Networks.EmbeddingLanguageTests.slow
     ]
 
 [<EntryPoint>]

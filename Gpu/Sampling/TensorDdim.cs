@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verified.Gpu;
+
+/// <summary>DDIM(eta) (S7.9, [84]-[87]), batched: x0^ = (x_t - sigma_t eps)/alpha_t,
+/// x_s = alpha_s x0^ + sqrt(sigma_s^2 - sigma_eta^2) eps + sigma_eta z, sigma_eta = eta sigma_s sqrt(1 - (alpha_t sigma_s/(alpha_s sigma_t))^2).
+/// Draws one z per step (the last included) when eta &gt; 0, as Numerics' Ddim does.</summary>
+public sealed class TensorDdim : TensorSampler
+{
+    private readonly double eta;
+
+    /// <summary>DDIM with the given eta.</summary>
+    /// <param name="eta">in [0, 1].</param>
+    public TensorDdim(double eta)
+    {
+        if (!(eta >= 0 && eta <= 1)) throw new ArgumentOutOfRangeException(nameof(eta), eta, "eta must lie in [0, 1]");
+        this.eta = eta;
+    }
+
+    /// <inheritdoc/>
+    public override string Name => $"ddim(eta={eta:R})";
+
+    /// <inheritdoc/>
+    protected override Tensor Step(TensorSamplingRun run, int i, Tensor x)
+    {
+        double t = run.Grid[i], s = run.Grid[i + 1];
+        var sch = run.Schedule;
+        double alphaT = sch.Alpha(t), sigmaT = sch.Sigma(t), alphaS = sch.Alpha(s), sigmaS = sch.Sigma(s);
+        var eps = run.View.Noise(x, t);
+        double ratio = alphaT * sigmaS / (alphaS * sigmaT);
+        double sigmaEta = eta * sigmaS * Math.Sqrt(Math.Max(0.0, 1.0 - ratio * ratio));
+        double noiseCoefficient = Math.Sqrt(Math.Max(0.0, sigmaS * sigmaS - sigmaEta * sigmaEta));
+        var x0 = (x - eps * sigmaT) / alphaT;
+        var next = x0 * alphaS + eps * noiseCoefficient;
+        return eta > 0 ? next + run.Noise.Next(t, s, x) * sigmaEta : next;
+    }
+}
