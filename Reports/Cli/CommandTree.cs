@@ -12,7 +12,8 @@ public static class CommandTree
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
-        // Further verbs are one line each here (e.g. the network verbs from Verified.Reports.Network.NetworkCommands).
+        root.Subcommands.Add(Network.NetworkCommands.Train());
+        root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
         return root;
     }
 
