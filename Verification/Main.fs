@@ -9,6 +9,8 @@ let allTests =
         Theory.DiscreteScheduleTests.tests
         Theory.OracleTests.tests
         Theory.BadInputTests.tests
+        Claims.ForwardProcessTests.tests
+        Claims.ForwardProcessTests.statistical
     ]
 
 [<EntryPoint>]
