@@ -11,6 +11,9 @@ let allTests =
         Theory.BadInputTests.tests
         Claims.ForwardProcessTests.tests
         Claims.ForwardProcessTests.statistical
+        Claims.ReverseProcessTests.tests
+        Claims.AnalyticToolsTests.tests
+        Claims.AnalyticToolsTests.statistical
     ]
 
 [<EntryPoint>]

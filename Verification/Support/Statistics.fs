@@ -104,6 +104,10 @@ let correlationTest (a: float[]) (b: float[]) =
     let r = sab / sqrt ((a |> Array.sumBy (fun x -> (x - ma) ** 2.0)) * (b |> Array.sumBy (fun y -> (y - mb) ** 2.0)))
     normalTwoSided (0.5 * log ((1.0 + r) / (1.0 - r)) * sqrt (float (a.Length - 3)))
 
+/// Mean of vector samples against a known vector: a z-test per coordinate, Bonferroni over coordinates.
+let vectorMeanTest (expected: float[]) (samples: float[][]) =
+    bonferroni [ for i in 0 .. expected.Length - 1 -> meanTest expected[i] (samples |> Array.map (fun v -> v[i])) ]
+
 /// Binomial upper tail P(X >= k), X ~ Bin(n, p).
 let binomialUpper (n: int) (p: float) (k: int) =
     if k <= 0 then 1.0 else SpecialFunctions.BetaRegularized(float k, float (n - k + 1), p)
