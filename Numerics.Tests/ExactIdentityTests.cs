@@ -53,4 +53,55 @@ public class ExactIdentityTests
         var replay = new ReverseSdeEulerMaruyama().Sample(model, [0.0, 0.0], grid, new ReplayNoise(recorder.Draws)).State;
         Assert.True(first.SequenceEqual(replay));
     }
+
+    [Theory]
+    [InlineData("vp-linear")]
+    [InlineData("vp-cosine")]
+    [InlineData("discrete")]
+    public void C7_11_ddim_eta1_equals_ddpm_beta_tilde_on_the_same_noise(string scheduleName)
+    {
+        var chain = DiscreteSchedule.Linear(1000);
+        var (schedule, grid) = scheduleName switch
+        {
+            "vp-linear" => (Schedules.VpLinear(), TimeGrids.UniformTime(Schedules.VpLinear(), 40, 1.0, 0.0)),
+            "vp-cosine" => (Schedules.VpCosine(), TimeGrids.UniformTime(Schedules.VpCosine(), 40, 0.99, 0.0)),
+            _ => (chain.Continuise(), TimeGrids.Discrete(chain, TimestepSpacing.Leading, 50)),
+        };
+        var model = Fixtures.Oracle(Fixtures.Mixture2D(), schedule);
+        double[] start = [0.4, -1.3];
+        var ddim = new Ddim(1.0).Sample(model, start, grid, new SeededNoise(17)).State;
+        var ddpm = new Ddpm(DdpmVariance.BetaTilde).Sample(model, start, grid, new SeededNoise(17)).State;
+        Assert.True(Fixtures.MaxAbsDifference(ddim, ddpm) < 1e-11,
+            $"DDIM(1) {string.Join(",", ddim)} vs DDPM(beta~) {string.Join(",", ddpm)}");
+    }
+
+    [Theory]
+    [InlineData("fm-euler", "pf-ode-euler")]
+    [InlineData("fm-heun", "heun")]
+    public void C8_6_flow_matching_in_generative_time_retraces_the_reverse_pf_ode(string flowMatching, string pfOde)
+    {
+        var schedule = Schedules.LinearInterpolant();
+        var model = Fixtures.Oracle(Fixtures.Mixture2D(), schedule);
+        var grid = TimeGrids.UniformTime(schedule, 30, 0.99, 1e-3);
+        double[] start = [0.4, -1.3];
+        var generative = SamplerRegistry.ByName(flowMatching).Sample(model, start, grid, ZeroNoise.Instance).State;
+        var forward = SamplerRegistry.ByName(pfOde).Sample(model, start, grid, ZeroNoise.Instance).State;
+        Assert.True(Fixtures.MaxAbsDifference(generative, forward) < 1e-12, $"{flowMatching} vs {pfOde}");
+    }
+
+    [Fact]
+    public void Ddpm_beta_and_beta_tilde_differ_only_in_the_noise_scale()
+    {
+        // With no noise both variants are the same mean map; with noise they must differ (the variance choice is used).
+        var schedule = Schedules.VpLinear();
+        var model = Fixtures.Oracle(Fixtures.Mixture2D(), schedule);
+        var grid = TimeGrids.UniformTime(schedule, 20, 1.0, 1e-3);
+        double[] start = [0.4, -1.3];
+        var meanBeta = new Ddpm(DdpmVariance.Beta).Sample(model, start, grid, ZeroNoise.Instance).State;
+        var meanTilde = new Ddpm(DdpmVariance.BetaTilde).Sample(model, start, grid, ZeroNoise.Instance).State;
+        Assert.True(meanBeta.SequenceEqual(meanTilde));
+        var beta = new Ddpm(DdpmVariance.Beta).Sample(model, start, grid, new SeededNoise(3)).State;
+        var tilde = new Ddpm(DdpmVariance.BetaTilde).Sample(model, start, grid, new SeededNoise(3)).State;
+        Assert.True(Fixtures.MaxAbsDifference(beta, tilde) > 1e-3);
+    }
 }

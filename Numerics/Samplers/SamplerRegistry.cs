@@ -16,6 +16,14 @@ public static class SamplerRegistry
         new Ddim(0.0),
         new Ddim(0.5),
         new Ddim(1.0),
+        new Ddpm(DdpmVariance.Beta),
+        new Ddpm(DdpmVariance.BetaTilde),
+        new DpmSolver2(),
+        new DpmSolver3(),
+        new DpmSolverPlusPlus2S(),
+        new DpmSolverPlusPlus2M(),
+        new FlowMatchingEuler(),
+        new FlowMatchingHeun(),
     ];
 
     /// <summary>The sampler with this registry name.</summary>

@@ -1,0 +1,44 @@
+using Verified.Theory;
+
+namespace Verified.Numerics;
+
+/// <summary>
+/// The first-order exponential-integrator steps that DPM-Solver (noise form, S5.6-S5.7) and DPM-Solver++
+/// (data form) build on, in the half log-SNR lambda, with expm1 so that small steps lose nothing.
+/// </summary>
+public static class ExponentialSteps
+{
+    /// <summary>Noise form from t to s (C5.5 with eps frozen): out = (alpha_s/alpha_t) x - sigma_s (e^h - 1) eps,
+    /// h = lambda_s - lambda_t; sigma_s = 0 gives its limit alpha_s x0^ (see <see cref="StepMath.SigmaExpm1"/>).</summary>
+    public static void NoiseForm(SamplingRun run, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> eps, Span<double> output)
+    {
+        double ratio = run.Schedule.Alpha(s) / run.Schedule.Alpha(t);
+        double phi = StepMath.SigmaExpm1(run, t, s);
+        for (int j = 0; j < x.Length; j++) output[j] = ratio * x[j] - phi * eps[j];
+    }
+
+    /// <summary>Data form from t to s (DPM-Solver++ first order): out = (sigma_s/sigma_t) x - alpha_s (e^{-h} - 1) x0,
+    /// which at sigma_s = 0 (h = infinity) is alpha_s x0.</summary>
+    public static void DataForm(SamplingRun run, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> x0, Span<double> output)
+    {
+        double sigmaS = run.Schedule.Sigma(s);
+        double ratio = sigmaS / run.Schedule.Sigma(t);
+        double phi = sigmaS == 0 ? -run.Schedule.Alpha(s) : run.Schedule.Alpha(s) * Numeric.ExpM1(-StepMath.LambdaStep(run, t, s));
+        for (int j = 0; j < x.Length; j++) output[j] = ratio * x[j] - phi * x0[j];
+    }
+
+    /// <summary>The time u with lambda(u) = lambda_t + r (lambda_s - lambda_t): the intermediate point of a singlestep
+    /// solver. Needs sigma_s &gt; 0 and a schedule with a closed-form lambda^-1.</summary>
+    public static double IntermediateTime(SamplingRun run, double t, double s, double r)
+    {
+        double lambdaT = run.Schedule.Lambda(t);
+        return run.Schedule.LambdaInverse(lambdaT + r * (run.Schedule.Lambda(s) - lambdaT));
+    }
+
+    /// <summary>phi_2(h) = (e^h - 1)/h - 1, by its Taylor series h/2 + h^2/6 + ... where the quotient would cancel.</summary>
+    public static double Phi2(double h)
+    {
+        if (Math.Abs(h) > 1e-3) return Numeric.ExpM1(h) / h - 1.0;
+        return h * (1.0 / 2 + h * (1.0 / 6 + h * (1.0 / 24 + h * (1.0 / 120))));
+    }
+}
