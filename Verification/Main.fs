@@ -14,6 +14,8 @@ let allTests =
         Claims.ReverseProcessTests.tests
         Claims.AnalyticToolsTests.tests
         Claims.AnalyticToolsTests.statistical
+        Claims.ScoreLearningTests.tests
+        Claims.ScoreLearningTests.statistical
     ]
 
 [<EntryPoint>]
