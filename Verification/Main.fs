@@ -16,6 +16,13 @@ let allTests =
         Claims.AnalyticToolsTests.statistical
         Claims.ScoreLearningTests.tests
         Claims.ScoreLearningTests.statistical
+        Claims.GuidanceTests.tests
+        Claims.GuidanceTests.statistical
+        Claims.FlowMatchingTests.tests
+        Claims.FollmerTests.tests
+        Claims.FlowMapTests.tests
+        Claims.DdpmDdimTests.tests
+        Claims.DdpmDdimTests.statistical
     ]
 
 [<EntryPoint>]
