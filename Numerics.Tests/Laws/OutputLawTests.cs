@@ -1,0 +1,131 @@
+using Verified.Theory;
+
+namespace Verified.Numerics.Tests;
+
+/// <summary>The exact output-law engine against Monte Carlo runs of the same sampler, against a hand-propagated
+/// mean/variance recursion, and its KL against the exact target as steps grow.</summary>
+public class OutputLawTests
+{
+    private static readonly Schedule Vp = Schedules.VpLinear();
+    private static readonly OracleModel Gaussian = Fixtures.Oracle(Fixtures.Gaussian2D(), Vp);
+
+    // Monte Carlo: 4 samplers x (2 means + 3 covariance entries) = 20 comparisons, Bonferroni-corrected to a total
+    // false-alarm probability of 1e-6: each two-sided z-test at 5e-8, |z| < 5.45 (normal approximation; M is large).
+    private const int MonteCarloSamples = 8000;
+    private const double BonferroniZ = 5.45;
+
+    [Theory]
+    [InlineData("reverse-sde-em")]
+    [InlineData("ddpm(beta)")]
+    [InlineData("ddim(eta=0.5)")]
+    [InlineData("dpm-solver-2")]
+    public void Exact_law_agrees_with_a_Monte_Carlo_run_of_the_same_sampler(string name)
+    {
+        var sampler = SamplerRegistry.ByName(name);
+        var grid = TimeGrids.UniformTime(Vp, 12, 1.0, 1e-2);
+        var law = OutputLaw.Compute(sampler, Gaussian, grid);
+        const ulong seed = 2024;
+        var outputs = new double[MonteCarloSamples][];
+        Parallel.For(0, MonteCarloSamples, i =>
+        {
+            var start = MarginalSampler.Draw(Gaussian.Oracle.Mixture, Vp, grid.Start, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
+            outputs[i] = sampler.Sample(Gaussian, start, grid, new SeededNoise(Xoshiro256.Derive(seed, (ulong)(2 * i + 1)))).State;
+        });
+        var p = law.Covariance;
+        for (int a = 0; a < 2; a++)
+        {
+            double mean = outputs.Average(o => o[a]);
+            double z = (mean - law.Mean[a]) / Math.Sqrt(p[a, a] / MonteCarloSamples);
+            Assert.True(Math.Abs(z) < BonferroniZ, $"{name}: mean[{a}] MC {mean} vs exact {law.Mean[a]} (z = {z:F2})");
+        }
+        for (int a = 0; a < 2; a++)
+            for (int b = a; b < 2; b++)
+            {
+                // Sample covariance around the exact mean; its variance is (P_ab^2 + P_aa P_bb) / M for Gaussian outputs.
+                double cov = outputs.Average(o => (o[a] - law.Mean[a]) * (o[b] - law.Mean[b]));
+                double z = (cov - p[a, b]) / Math.Sqrt((p[a, b] * p[a, b] + p[a, a] * p[b, b]) / MonteCarloSamples);
+                Assert.True(Math.Abs(z) < BonferroniZ, $"{name}: cov[{a},{b}] MC {cov} vs exact {p[a, b]} (z = {z:F2})");
+            }
+    }
+
+    [Fact]
+    public void Exact_law_of_reverse_sde_em_matches_the_hand_propagated_recursion_in_one_dimension()
+    {
+        // x' = x - h (f x - g2 s(x)) + g sqrt(h) z with s(x) = -(x - alpha mu)/(alpha^2 v0 + sigma^2): m and v propagate
+        // as m' = a m + b, v' = a^2 v + g2 h, with a = 1 - h (f + g2 / c) and b = h g2 alpha mu / c.
+        const double mu = 0.7, v0 = 0.3;
+        var model = Fixtures.Oracle(GaussianMixture.Gaussian([mu], new[,] { { v0 } }), Vp);
+        var grid = TimeGrids.UniformTime(Vp, 50, 1.0, 1e-3);
+        var law = OutputLaw.Compute(new ReverseSdeEulerMaruyama(), model, grid);
+        double alphaT = Vp.Alpha(1.0), sigmaT = Vp.Sigma(1.0);
+        double m = alphaT * mu, v = alphaT * alphaT * v0 + sigmaT * sigmaT;
+        for (int i = 0; i < grid.Steps; i++)
+        {
+            double t = grid[i], h = t - grid[i + 1];
+            double alpha = Vp.Alpha(t), sigma = Vp.Sigma(t), f = Vp.Drift(t), g2 = Vp.G2(t);
+            double c = alpha * alpha * v0 + sigma * sigma;
+            double a = 1 - h * (f + g2 / c);
+            m = a * m + h * g2 * alpha * mu / c;
+            v = a * a * v + g2 * h;
+        }
+        Assert.Equal(m, law.Mean[0], 1e-12);
+        Assert.Equal(v, law.Covariance[0, 0], 1e-12);
+    }
+
+    public static TheoryData<string> SamplersForVp()
+    {
+        var data = new TheoryData<string>();
+        foreach (var s in SamplerRegistry.All())
+            if (s.Info.Requires != ScheduleRequirement.Follmer && s.Info.EvaluationsPerStep is not null) data.Add(s.Info.Name);
+        return data;
+    }
+
+    // KL must fall by this factor from N = 16 to N = 256 and end below the bound (every sampler is at least weak order 1).
+    private const double MinimumImprovement = 30, FineGridKlBound = 2e-3;
+
+    [Theory]
+    [MemberData(nameof(SamplersForVp))]
+    public void Output_law_converges_to_the_exact_law_as_steps_grow(string name)
+    {
+        var sampler = SamplerRegistry.ByName(name);
+        const double tEnd = 1e-2;
+        var target = OutputLaw.Target(Gaussian, tEnd);
+        var kl = new[] { 16, 32, 64, 128, 256 }.Select(n => OutputLaw.Compute(sampler, Gaussian, TimeGrids.UniformTime(Vp, n, 1.0, tEnd)).KullbackLeibler(target)).ToArray();
+        string all = string.Join(", ", kl.Select(k => k.ToString("E2")));
+        for (int k = 1; k < kl.Length; k++) Assert.True(kl[k] < kl[k - 1], $"{name}: KL not decreasing: {all}");
+        Assert.True(kl[^1] < FineGridKlBound && kl[0] / kl[^1] > MinimumImprovement, $"{name}: KL {all}");
+        // sqrt(KL) is first order in the law's error, so its halving rate is the weak order.
+        double observed = 0.5 * Math.Log2(kl[^2] / kl[^1]);
+        Assert.True(observed > sampler.Info.WeakOrder!.Value - 0.3, $"{name}: observed weak order {observed:F2}, declared {sampler.Info.WeakOrder}; KL {all}");
+    }
+
+    [Fact]
+    public void Result_does_not_depend_on_the_thread_count()
+    {
+        var grid = TimeGrids.UniformTime(Vp, 40, 1.0, 1e-2);
+        var sampler = new Ddpm(DdpmVariance.Beta);
+        var parallel = OutputLaw.Compute(sampler, Gaussian, grid);
+        var single = Fixtures.SingleThreaded(() => OutputLaw.Compute(sampler, Gaussian, grid));
+        Assert.True(parallel.Mean.SequenceEqual(single.Mean));
+        Assert.True(parallel.Covariance.Cast<double>().SequenceEqual(single.Covariance.Cast<double>()));
+    }
+
+    [Fact]
+    public void Non_gaussian_data_is_rejected_as_not_affine()
+    {
+        var mixture = Fixtures.Oracle(Fixtures.Mixture2D(), Vp);
+        var grid = TimeGrids.UniformTime(Vp, 10, 1.0, 1e-2);
+        var start = new GaussianLaw([0, 0], Fixtures.Eye(2));
+        var ex = Assert.Throws<ArgumentException>(() => OutputLaw.Compute(new Heun(), mixture, grid, start));
+        Assert.Contains("not affine", ex.Message);
+        Assert.Equal("gaussianModel", Assert.Throws<ArgumentException>(() => OutputLaw.Target(mixture, 0.5)).ParamName);
+    }
+
+    [Fact]
+    public void Start_law_of_the_wrong_dimension_is_rejected()
+    {
+        var grid = TimeGrids.UniformTime(Vp, 10, 1.0, 1e-2);
+        var ex = Assert.Throws<ArgumentException>(() => OutputLaw.Compute(new Heun(), Gaussian, grid, new GaussianLaw([0], new[,] { { 1.0 } })));
+        Assert.Equal("startLaw", ex.ParamName);
+    }
+}
