@@ -23,6 +23,8 @@ let allTests =
         Claims.FlowMapTests.tests
         Claims.DdpmDdimTests.tests
         Claims.DdpmDdimTests.statistical
+        Claims.SamplerTests.tests
+        Claims.SamplerTests.statistical
     ]
 
 [<EntryPoint>]

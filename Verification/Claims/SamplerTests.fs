@@ -1,0 +1,128 @@
+/// Samplers against the oracle (THEORY sections 3, 5, 6, 7, F): with Gaussian data the exact output law
+/// (OutputLaw, no Monte Carlo) must converge to p_{t_min} at the sampler's declared weak order; with
+/// mixture data a distribution test compares sampler outputs with exact draws. Every start is the exact
+/// p_T, so prior mismatch does not mix into the discretisation error.
+module Verified.Verification.Claims.SamplerTests
+
+open System
+open Expecto
+open Verified.Theory
+open Verified.Numerics
+open Verified.Verification
+open Verified.Verification.Statistics
+open Verified.Verification.SamplerLaw
+
+let gaussianData = GaussianMixture.Gaussian([| 0.5; -1.0 |], array2D [ [ 1.0; 0.3 ]; [ 0.3; 0.5 ] ])
+
+/// A 2-D mixture with well separated, non-degenerate components and two classes.
+let samplerMixture =
+    GaussianMixture([| 0.35; 0.4; 0.25 |], [| [| -2.0; 0.0 |]; [| 2.0; 1.0 |]; [| 0.5; -2.5 |] |],
+                    [| array2D [ [ 0.3; 0.1 ]; [ 0.1; 0.2 ] ]; array2D [ [ 0.2; 0.0 ]; [ 0.0; 0.4 ] ]; array2D [ [ 0.25; -0.05 ]; [ -0.05; 0.15 ] ] |],
+                    [| 0; 1; 1 |])
+
+let tMin = 1e-3
+let vp = Schedules.VpLinear()
+let vpGrid n = TimeGrids.UniformTime(vp, n, 1.0, tMin)
+let follmerGrid n = TimeGrids.UniformTime(Schedules.Follmer(), n, 1.0 - 1e-3, 0.0)
+
+/// The exact-law verdict for one sampler: W2 small at the finest grid and the observed order at least the declared
+/// one (minus 0.3 for the pre-asymptotic regime; a faster decay, as VE shows on short ladders, does not contradict it).
+let expectReachesLaw (sampler: Sampler) (model: OracleModel) (grid: int -> TimeGrid) (counts: int list) =
+    let w2 = counts |> List.map (fun n -> n, exactW2 sampler model (grid n)) |> dict
+    let orders = observedOrders (fun n -> w2[n]) counts
+    let declared = sampler.Info.WeakOrder.Value
+    let finest = w2[List.last counts]
+    Expect.isLessThan finest 0.05 (sprintf "%s: W2 at %d steps = %g" sampler.Info.Name (List.last counts) finest)
+    Expect.isGreaterThan (List.last orders) (declared - 0.3) (sprintf "%s: observed orders %A, declared %g" sampler.Info.Name orders declared)
+
+let private ladder = [ 32; 64; 128; 256 ]
+
+/// CF.3 frozen-denoiser Föllmer step in generative time s -> s' (written from THEORY, not from the samplers):
+/// X_{s'} = x + (s'-s)/(1-s) (E[Y|X_s = x] - x) + sqrt((s'-s)(1-s')/(1-s)) z.
+let frozenFollmerStep (view: GenerativeView) (x: float[]) (s: float) (s': float) (z: float[]) =
+    let y = view.ExpectedData(x, s)
+    let sd = sqrt ((s' - s) * (1.0 - s') / (1.0 - s))
+    Array.init x.Length (fun i -> x[i] + (s' - s) / (1.0 - s) * (y[i] - x[i]) + sd * z[i])
+
+let tests =
+    testList "Claims.Samplers" [
+        testCase "[C3.2] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
+            for s, t0, t1 in [ vp, 1.0, tMin; Schedules.Ve(0.01, 10.0), 1.0, 0.05; Schedules.Edm(10.0), 10.0, 0.05 ] do
+                expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, s)) (fun n -> TimeGrids.UniformTime(s, n, t0, t1)) ladder
+
+        testCase "[C3.3] PF-ODE Euler (order 1) and Heun (order 2): exact output laws converge to p_tmin" <| fun () ->
+            for sampler in [ PfOdeEuler() :> Sampler; Heun() ] do
+                expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
+
+        testCase "[C3.4] ODE and SDE share marginals but not path laws: from a fixed x_T the ODE output is a point, the SDE's has the exact reverse-transition covariance" <| fun () ->
+            let model = OracleModel(gaussianData, vp)
+            let xT = [| 0.3; -0.8 |]
+            let fixedStart = GaussianLaw(xT, Array2D.zeroCreate 2 2)
+            let grid = vpGrid 512
+            let ode = OutputLaw.Compute(PfOdeEuler(), model, grid, fixedStart)
+            let sde = OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid, fixedStart)
+            let _, exactCov = GaussianData(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
+            let norm (m: float[,]) = sqrt (Seq.sum (seq { for i in 0 .. 1 do for j in 0 .. 1 -> m[i, j] * m[i, j] }))
+            Expect.isLessThan (norm ode.Covariance) 1e-20 "Var[x_0 | x_T] = 0 for the ODE"
+            Expect.isGreaterThan (norm exactCov) 0.1 "the exact reverse transition is not degenerate"
+            let diff = Array2D.init 2 2 (fun i j -> sde.Covariance[i, j] - exactCov[i, j])
+            Expect.isLessThan (norm diff / norm exactCov) 0.02 "SDE conditional covariance = exact reverse-transition covariance"
+            // and yet the one-time marginals from the exact p_T agree (to discretisation error)
+            let w2Marg = (OutputLaw.Compute(Heun(), model, grid)).Wasserstein2(OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid))
+            Expect.isLessThan w2Marg 0.01 "same one-time marginal"
+
+        testCase "[C3.5] generalised family (gamma^2 = c g2, c = 0, 0.3, 1, 2.5): every member's exact output law converges to p_tmin" <| fun () ->
+            for c in [ 0.0; 0.3; 1.0; 2.5 ] do
+                expectReachesLaw (GeneralisedEm c) (OracleModel(gaussianData, vp)) vpGrid ladder
+
+        testCase "[C7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
+            for sampler in [ Ddpm DdpmVariance.Beta :> Sampler; Ddpm DdpmVariance.BetaTilde ] do
+                expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
+
+        testCase "[C7.9] DDIM(eta) for eta = 0, 0.5, 1: exact output law converges to p_tmin at weak order 1" <| fun () ->
+            for eta in [ 0.0; 0.5; 1.0 ] do
+                expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
+
+        testCase "[CF.4] Föllmer Euler–Maruyama (reverse SDE of the Föllmer schedule) reaches X_1 ~ p_0 with weak order 1" <| fun () ->
+            expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, Schedules.Follmer())) follmerGrid ladder
+
+        testCase "[CF.3] frozen-denoiser Föllmer step on s_i = abar_i is exactly DDPM ancestral with beta~ under X = sqrt(abar) x" <| fun () ->
+            let chain = DiscreteSchedule.Linear 1000
+            let vpChain = chain.Continuise()
+            let follmer = GenerativeView(MixtureOracle(samplerMixture, Schedules.Follmer()))
+            let steps = DiscreteSchedule.Timesteps(TimestepSpacing.Linspace, 1000, 25)
+            let grid = TimeGrid(steps |> Array.map chain.Time)
+            let noise = RecordingNoise(SeededNoise 17UL)
+            let xVp0 = [| 0.4; -0.9 |]
+            let ddpm = ResizeArray()
+            (Ddpm DdpmVariance.BetaTilde).Sample(OracleModel(samplerMixture, vpChain), ReadOnlySpan xVp0, grid, noise,
+                                                 StepCallback(fun _ _ x -> ddpm.Add(x.ToArray()))) |> ignore
+            let mutable x = xVp0 |> Array.map (fun v -> sqrt (chain.AlphaBar steps[0]) * v)
+            for k in 0 .. steps.Length - 2 do
+                let s, s' = chain.AlphaBar steps[k], chain.AlphaBar steps[k + 1]
+                x <- frozenFollmerStep follmer x s s' noise.Draws[k]
+                let mapped = ddpm[k] |> Array.map (fun v -> sqrt s' * v)
+                Expect.isLessThan (Tolerances.relativeError 1.0 x mapped) 1e-9 (sprintf "step %d" k)
+    ]
+
+let private guidedModel (w: float) (c: int) =
+    let cc = ClassConditional(MixtureOracle(samplerMixture, vp))
+    Models.FunctionModel(cc.Oracle, PredictionKind.Score, fun x t -> cc.ClassifierGuidedScore(x, t, c, w))
+
+let statistical =
+    statList "Claims.Samplers" [
+        mixtureLawCheck "[C3.2] reverse-SDE EM (300 steps) from exact p_T reaches the mixture p_tmin (occupancy, KS, means)"
+            (ReverseSdeEulerMaruyama()) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
+        mixtureLawCheck "[C3.3] PF-ODE Heun (100 steps) from exact p_T reaches the mixture p_tmin"
+            (Heun()) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 100) 8000
+        mixtureLawCheck "[C3.5] generalised family gamma^2 = 2.5 g2 (300 steps) reaches the mixture p_tmin"
+            (GeneralisedEm 2.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
+        mixtureLawCheck "[C7.7] DDPM ancestral beta~ (300 steps) reaches the mixture p_tmin"
+            (Ddpm DdpmVariance.BetaTilde) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
+        mixtureLawCheck "[C7.9] DDIM(eta = 0.5) (200 steps) reaches the mixture p_tmin"
+            (Ddim 0.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 200) 8000
+        mixtureLawCheck "[C6.4] guided PF-ODE Heun at w = 1 (100 steps) reproduces the class-conditional law p(x | c = 1)"
+            (Heun()) (guidedModel 1.0 1) ((ClassConditional(MixtureOracle(samplerMixture, vp))).ClassMixture 1) (vpGrid 100) 8000
+        mixtureLawCheck "[CF.4] Föllmer EM (300 steps) reaches X_1 ~ p_0 for mixture data"
+            (ReverseSdeEulerMaruyama()) (OracleModel(samplerMixture, Schedules.Follmer())) samplerMixture (follmerGrid 300) 8000
+    ]
