@@ -148,11 +148,11 @@ let replaySeed =
 /// declared alpha when its binomial upper tail is below this.
 let stressImplausible = 1e-3
 
-/// The Expecto test of a check. Normal mode: one run with the fixed (or replayed) seed; fails when
+/// The Expecto test of a check, named "<name> (alpha <alpha>)" (the catalogue sums these). Normal mode: one run with the fixed (or replayed) seed; fails when
 /// p < alpha and prints the seed. Stress mode: stressRepeats runs with fresh seeds; prints the
 /// rejection counts at alpha and at 0.01 (a calibration view) and fails when the count at alpha is implausible.
 let statTest (check: StatCheck) =
-    testCase check.Name <| fun () ->
+    testCase (sprintf "%s (alpha %g)" check.Name check.Alpha) <| fun () ->
         if stressMode then
             let rng = Random()
             let runs =
