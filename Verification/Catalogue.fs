@@ -99,18 +99,25 @@ let markdown (root: Test) =
               yield "" ]
     String.concat "\n" lines
 
+/// Catalogued claims that no test cites.
+let missingClaims (root: Test) = coverage root |> List.filter (fun (_, ns) -> List.isEmpty ns) |> List.map fst
+
+/// (ID, test name) for every ID cited in a test name that the catalogue does not know.
+let unknownIds (root: Test) =
+    let known = claims |> List.map fst |> Set.ofList
+    [ for n in testNames root do for id in idsIn n do if not (known.Contains id) then yield id, n ]
+
 let private alphaPattern = Regex(@"\(alpha ([0-9.eE+-]+)\)$")
 
 /// The catalogue's own tests, run against the whole tree.
 let tests (root: Test) =
     testList "Catalogue" [
         testCase "every catalogued claim has at least one test" <| fun () ->
-            let missing = coverage root |> List.filter (fun (_, ns) -> List.isEmpty ns) |> List.map fst
+            let missing = missingClaims root
             Expect.isEmpty missing (sprintf "claims without a test: %A" missing)
 
         testCase "every claim ID in a test name is catalogued (typo guard)" <| fun () ->
-            let known = claims |> List.map fst |> Set.ofList
-            let unknown = [ for n in testNames root do for id in idsIn n do if not (known.Contains id) then yield id, n ]
+            let unknown = unknownIds root
             Expect.isEmpty unknown (sprintf "unknown claim IDs: %A" unknown)
 
         testCase "every Statistical test declares its alpha and the alphas sum to at most the false-alarm budget" <| fun () ->

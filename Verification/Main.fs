@@ -24,6 +24,7 @@ let areas =
       Claims.DdpmDdimTests.statistical
       Claims.SamplerTests.tests
       Claims.SamplerTests.statistical
+      NegativeControlTests.tests
     ]
 
 let allTests =

@@ -59,7 +59,8 @@ let occupancy (oracle: MixtureOracle) (t: float) (xs: float[][]) =
     counts
 
 /// The mixture distribution test: sampler outputs vs exact draws from p_t (t = the grid's end): mode occupancy
-/// (homogeneity chi-square), two-sample KS on three projections, and a mean z-test per coordinate against the exact mean.
+/// (homogeneity chi-square), two-sample KS on three projections, and z-tests of the first and second moments
+/// of each coordinate against the exact ones.
 let mixtureLawPValues (target: GaussianMixture) (schedule: Schedule) (t: float) (produced: float[][]) (seed: uint64) =
     let oracle = MixtureOracle(target, schedule)
     let reference = Exact.drawMany produced.Length (Xoshiro256.Derive(seed, 0xFEEDUL)) (Exact.drawForward target schedule t)
@@ -69,7 +70,9 @@ let mixtureLawPValues (target: GaussianMixture) (schedule: Schedule) (t: float) 
     let mean = Exact.marginalMean target schedule t
     [ yield homogeneity (occupancy oracle t produced) (occupancy oracle t reference)
       for v in projections do yield ksTwoSample (produced |> Array.map (project v)) (reference |> Array.map (project v))
-      yield vectorMeanTest mean produced ]
+      yield vectorMeanTest mean produced
+      let cov = Exact.marginalCovariance target schedule t
+      for i in 0 .. d - 1 do yield meanTest (cov[i, i] + mean[i] * mean[i]) (produced |> Array.map (fun x -> x[i] * x[i])) ]
 
 /// A StatCheck that a sampler started from the exact p_T reaches the mixture law p_{t_min}.
 let mixtureLawCheck (name: string) (sampler: Sampler) (model: IDiffusionModel) (target: GaussianMixture) (grid: TimeGrid) (n: int) =
