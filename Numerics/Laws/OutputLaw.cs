@@ -55,17 +55,16 @@ public static class OutputLaw
 
         // Probe p < d: column p of A; probe d + k d + j: column j of B_k.
         var columns = new double[d + draws * d][];
-        Parallel.For(0, columns.Length, p =>
+        try
         {
-            var start = new double[d];
-            INoiseSource noise;
-            if (p < d) { start[p] = 1; noise = new UnitNoise(draws, d, -1, 0, name); }
-            else noise = new UnitNoise(draws, d, (p - d) / d, (p - d) % d, name);
-            var result = sampler.Sample(snapshot, start, grid, noise);
-            if (((UnitNoise)noise).Consumed != draws || result.Evaluations != recorded.Evaluations)
-                throw new ArgumentException($"{name} used a different number of draws or model evaluations when probed, so it is not a fixed affine map", nameof(sampler));
-            columns[p] = result.State;
-        });
+            Parallel.For(0, columns.Length, p => columns[p] = ProbeColumn(sampler, snapshot, grid, p, d, draws, recorded.Evaluations));
+        }
+        catch (AggregateException aggregate)
+        {
+            var first = aggregate.Flatten().InnerExceptions[0];
+            if (first is ArgumentException) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw new ArgumentException($"{name} failed when probed with unit inputs, so it is not a fixed affine map on this model: {first.Message}", nameof(sampler), first);
+        }
 
         var mean = new double[d];
         var covariance = new double[d, d];
@@ -120,6 +119,18 @@ public static class OutputLaw
         return new GaussianLaw(data.MarginalMean(t), data.MarginalCovariance(t));
     }
 
+    /// <summary>Probe p &lt; d gives column p of A; probe d + k d + j gives column j of B_k (linear part only, zero start otherwise).</summary>
+    private static double[] ProbeColumn(Sampler sampler, AffineSnapshotModel snapshot, TimeGrid grid, int p, int d, int draws, int evaluations)
+    {
+        var start = new double[d];
+        if (p < d) start[p] = 1;
+        var noise = p < d ? new UnitNoise(draws, d, -1, 0, sampler.Info.Name) : new UnitNoise(draws, d, (p - d) / d, (p - d) % d, sampler.Info.Name);
+        var result = sampler.Sample(snapshot, start, grid, noise);
+        if (noise.Consumed != draws || result.Evaluations != evaluations)
+            throw new ArgumentException($"{sampler.Info.Name} used a different number of draws or model evaluations when probed, so it is not a fixed affine map", nameof(sampler));
+        return result.State;
+    }
+
     /// <summary>One direct run on the original model from a random start with random noise against the affine prediction.</summary>
     private static void VerifyAffine(Sampler sampler, IDiffusionModel model, TimeGrid grid, double[][] columns, double[] constant, int draws)
     {
@@ -143,7 +154,8 @@ public static class OutputLaw
         for (int r = 0; r < d; r++)
             if (!(Math.Abs(direct[r] - predicted[r]) <= AffinityTolerance * scale))
                 throw new ArgumentException($"{sampler.Info.Name} is not affine on this model: a direct run gives y[{r}] = {direct[r]}, the affine " +
-                                            $"prediction {predicted[r]}; the model must be affine in x (the oracle of a single Gaussian) and the sampler a fixed-step method",
+                                            $"prediction {predicted[r]}: either the model is not affine in x (use the oracle of a single Gaussian) or the sampler's steps " +
+                                            "depend on the state (adaptive step sizes as in RK45, norm-ratio Langevin step sizes)",
                                             nameof(model));
     }
 }

@@ -12,7 +12,10 @@ public sealed class ReverseSdeEulerMaruyama : Sampler
         StrongOrder: 1, WeakOrder: 1, EvaluationsPerStep: 1);
 
     /// <inheritdoc/>
-    protected override void Step(SamplingRun run, int i, double[] x)
+    protected override void Step(SamplingRun run, int i, double[] x) => StepOnce(run, i, x);
+
+    /// <summary>The step, for samplers that use it as their predictor (e.g. <see cref="PredictorCorrector"/>).</summary>
+    internal void StepOnce(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1], h = t - s;
         var drift = run.Scratch(0);

@@ -22,6 +22,9 @@ public enum ScheduleRequirement
 /// <param name="WeakOrder">Expected order of the error in law; null if none is claimed.</param>
 /// <param name="EvaluationsPerStep">Model evaluations per step (NFE / step); null for adaptive samplers.</param>
 /// <param name="Requires">Schedules its formula is valid for.</param>
+/// <param name="IsAffine">Whether, on a model affine in x (Gaussian data), the sampler is a fixed affine map of its start
+/// and noise, so that <see cref="OutputLaw"/> gives its exact Gaussian output law. False for adaptive step-size control
+/// (RK45) and state-dependent step sizes (Langevin with the norm-ratio rule).</param>
 public sealed record SamplerInfo(
     string Name,
     string Equation,
@@ -29,7 +32,8 @@ public sealed record SamplerInfo(
     double? StrongOrder,
     double? WeakOrder,
     double? EvaluationsPerStep,
-    ScheduleRequirement Requires = ScheduleRequirement.Any);
+    ScheduleRequirement Requires = ScheduleRequirement.Any,
+    bool IsAffine = true);
 
 /// <summary>The output of one sampling run.</summary>
 /// <param name="State">The final state at the grid's last time.</param>

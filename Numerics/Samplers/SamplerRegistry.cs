@@ -24,6 +24,12 @@ public static class SamplerRegistry
         new DpmSolverPlusPlus2M(),
         new FlowMatchingEuler(),
         new FlowMatchingHeun(),
+        new Rk45(),
+        new GeneralisedReverse(0.5),
+        new PredictorCorrector(),
+        new PredictorCorrector(stepSize: LangevinStepSize.Fixed),
+        new FollmerEulerMaruyama(),
+        new FollmerBridge(),
     ];
 
     /// <summary>The sampler with this registry name.</summary>

@@ -1,0 +1,34 @@
+namespace Verified.Numerics;
+
+/// <summary>
+/// Adaptive Dormand–Prince RK45 on the PF-ODE dx/dt = f x - (1/2) g2 s(x, t) (S5.4): each grid step is one
+/// adaptively integrated interval, so a grid of two points is one solve from T to t_min; the result's Evaluations is
+/// the NFE the tolerances required.
+/// </summary>
+/// <remarks>The error is controlled by rtol/atol, not by the grid: the declared strong order 5 is the order of the
+/// propagated solution per accepted step, and EvaluationsPerStep is null (adaptive). Its evaluation times depend on the
+/// state, so it is not a fixed affine map and <see cref="OutputLaw"/> rejects it.</remarks>
+public sealed class Rk45 : Sampler
+{
+    private readonly double rtol, atol;
+
+    /// <summary>RK45 with the given tolerances.</summary>
+    /// <param name="rtol">relative tolerance, finite and &gt; 0 (default 1e-5).</param>
+    /// <param name="atol">absolute tolerance, finite and &gt; 0 (default 1e-5).</param>
+    public Rk45(double rtol = 1e-5, double atol = 1e-5)
+    {
+        Check.Positive(rtol, nameof(rtol));
+        Check.Positive(atol, nameof(atol));
+        this.rtol = rtol;
+        this.atol = atol;
+        Info = new($"rk45(rtol={rtol:R},atol={atol:R})", "S5.4 (Dormand–Prince 5(4))", IsStochastic: false,
+            StrongOrder: 5, WeakOrder: null, EvaluationsPerStep: null, IsAffine: false);
+    }
+
+    /// <inheritdoc/>
+    public override SamplerInfo Info { get; }
+
+    /// <inheritdoc/>
+    protected override void Step(SamplingRun run, int i, double[] x) =>
+        AdaptiveRungeKutta.Integrate(ButcherTableau.DormandPrince, (t, y, output) => run.View.Velocity(y, t, output), x, run.Grid[i], run.Grid[i + 1], rtol, atol);
+}
