@@ -24,6 +24,10 @@ let areas =
       Claims.DdpmDdimTests.statistical
       Claims.SamplerTests.tests
       Claims.SamplerTests.statistical
+      Claims.EmbeddingTests.tests
+      Claims.EmbeddingTests.statistical
+      Claims.LikelihoodTests.tests
+      Claims.LikelihoodTests.statistical
       NegativeControlTests.tests
     ]
 

@@ -78,7 +78,7 @@ let tests =
 
         testCase "[C3.5] generalised family (gamma^2 = c g2, c = 0, 0.3, 1, 2.5): every member's exact output law converges to p_tmin" <| fun () ->
             for c in [ 0.0; 0.3; 1.0; 2.5 ] do
-                expectReachesLaw (GeneralisedEm c) (OracleModel(gaussianData, vp)) vpGrid ladder
+                expectReachesLaw (GeneralisedReverse c) (OracleModel(gaussianData, vp)) vpGrid ladder
 
         testCase "[C7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
             for sampler in [ Ddpm DdpmVariance.Beta :> Sampler; Ddpm DdpmVariance.BetaTilde ] do
@@ -88,10 +88,11 @@ let tests =
             for eta in [ 0.0; 0.5; 1.0 ] do
                 expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
 
-        testCase "[CF.4] Föllmer Euler–Maruyama (reverse SDE of the Föllmer schedule) reaches X_1 ~ p_0 with weak order 1" <| fun () ->
-            expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, Schedules.Follmer())) follmerGrid ladder
+        testCase "[CF.4] Föllmer EM, Föllmer bridge and EM on the Föllmer schedule reach X_1 ~ p_0 with weak order 1" <| fun () ->
+            for sampler in [ FollmerEulerMaruyama() :> Sampler; FollmerBridge(); ReverseSdeEulerMaruyama() ] do
+                expectReachesLaw sampler (OracleModel(gaussianData, Schedules.Follmer())) follmerGrid ladder
 
-        testCase "[CF.3] frozen-denoiser Föllmer step on s_i = abar_i is exactly DDPM ancestral with beta~ under X = sqrt(abar) x" <| fun () ->
+        testCase "[CF.3] frozen-denoiser Föllmer step (THEORY formula and FollmerBridge) on s_i = abar_i is exactly DDPM ancestral with beta~ under X = sqrt(abar) x" <| fun () ->
             let chain = DiscreteSchedule.Linear 1000
             let vpChain = chain.Continuise()
             let follmer = GenerativeView(MixtureOracle(samplerMixture, Schedules.Follmer()))
@@ -102,17 +103,21 @@ let tests =
             let ddpm = ResizeArray()
             (Ddpm DdpmVariance.BetaTilde).Sample(OracleModel(samplerMixture, vpChain), ReadOnlySpan xVp0, grid, noise,
                                                  StepCallback(fun _ _ x -> ddpm.Add(x.ToArray()))) |> ignore
-            let mutable x = xVp0 |> Array.map (fun v -> sqrt (chain.AlphaBar steps[0]) * v)
+            let bridge = ResizeArray()
+            let x0 = xVp0 |> Array.map (fun v -> sqrt (chain.AlphaBar steps[0]) * v)
+            let follmerTimes = TimeGrid(steps |> Array.map chain.OneMinusAlphaBar)
+            FollmerBridge().Sample(OracleModel(samplerMixture, Schedules.Follmer()), ReadOnlySpan x0, follmerTimes, ReplayNoise noise.Draws,
+                                   StepCallback(fun _ _ x -> bridge.Add(x.ToArray()))) |> ignore
+            let mutable x = x0
             for k in 0 .. steps.Length - 2 do
                 let s, s' = chain.AlphaBar steps[k], chain.AlphaBar steps[k + 1]
                 x <- frozenFollmerStep follmer x s s' noise.Draws[k]
                 let mapped = ddpm[k] |> Array.map (fun v -> sqrt s' * v)
-                Expect.isLessThan (Tolerances.relativeError 1.0 x mapped) 1e-9 (sprintf "step %d" k)
+                Expect.isLessThan (Tolerances.relativeError 1.0 x mapped) 1e-9 (sprintf "formula vs DDPM, step %d" k)
+                Expect.isLessThan (Tolerances.relativeError 1.0 bridge[k] mapped) 1e-9 (sprintf "FollmerBridge vs DDPM, step %d" k)
     ]
 
-let private guidedModel (w: float) (c: int) =
-    let cc = ClassConditional(MixtureOracle(samplerMixture, vp))
-    Models.FunctionModel(cc.Oracle, PredictionKind.Score, fun x t -> cc.ClassifierGuidedScore(x, t, c, w))
+let private classes = ClassConditional(MixtureOracle(samplerMixture, vp))
 
 let statistical =
     statList "Claims.Samplers" [
@@ -121,13 +126,15 @@ let statistical =
         mixtureLawCheck "[C3.3] PF-ODE Heun (100 steps) from exact p_T reaches the mixture p_tmin"
             (Heun()) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 100) 8000
         mixtureLawCheck "[C3.5] generalised family gamma^2 = 2.5 g2 (300 steps) reaches the mixture p_tmin"
-            (GeneralisedEm 2.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
+            (GeneralisedReverse 2.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
         mixtureLawCheck "[C7.7] DDPM ancestral beta~ (300 steps) reaches the mixture p_tmin"
             (Ddpm DdpmVariance.BetaTilde) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
         mixtureLawCheck "[C7.9] DDIM(eta = 0.5) (200 steps) reaches the mixture p_tmin"
             (Ddim 0.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 200) 8000
-        mixtureLawCheck "[C6.4] guided PF-ODE Heun at w = 1 (100 steps) reproduces the class-conditional law p(x | c = 1)"
-            (Heun()) (guidedModel 1.0 1) ((ClassConditional(MixtureOracle(samplerMixture, vp))).ClassMixture 1) (vpGrid 100) 8000
+        mixtureLawCheck "[C6.4] classifier-guided PF-ODE Heun at w = 1 (100 steps) reproduces the class-conditional law p(x | c = 1)"
+            (Heun()) (ClassifierGuidedModel(classes, 1, 1.0)) (classes.ClassMixture 1) (vpGrid 100) 8000
+        mixtureLawCheck "[C6.4] classifier-free guided DDPM beta~ at w = 1 (300 steps) reproduces the class-conditional law p(x | c = 0)"
+            (Ddpm DdpmVariance.BetaTilde) (ClassifierFreeGuidedModel.FromOracle(classes, 0, 1.0)) (classes.ClassMixture 0) (vpGrid 300) 8000
         mixtureLawCheck "[CF.4] Föllmer EM (300 steps) reaches X_1 ~ p_0 for mixture data"
-            (ReverseSdeEulerMaruyama()) (OracleModel(samplerMixture, Schedules.Follmer())) samplerMixture (follmerGrid 300) 8000
+            (FollmerEulerMaruyama()) (OracleModel(samplerMixture, Schedules.Follmer())) samplerMixture (follmerGrid 300) 8000
     ]

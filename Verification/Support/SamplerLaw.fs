@@ -8,21 +8,6 @@ open Verified.Theory
 open Verified.Numerics
 open Verified.Verification.Statistics
 
-/// The generalised reverse family (C3.5) by Euler–Maruyama: drift f x - (1 + c)/2 g2 s, noise sqrt(c g2):
-/// gamma^2 = c g2, so c = 0 is the PF-ODE and c = 1 the reverse SDE.
-type GeneralisedEm(c: float) =
-    inherit Sampler()
-    override _.Info = SamplerInfo(sprintf "generalised-em(c=%g)" c, "C3.5", c > 0.0, Nullable(), Nullable 1.0, Nullable 1.0)
-    override _.Step(run: SamplingRun, i: int, x: float[]) =
-        let t, s = run.Grid[i], run.Grid[i + 1]
-        let h = t - s
-        let drift = run.Scratch 0
-        let z = run.Scratch 1
-        StepMath.ReverseDrift(run, ReadOnlySpan x, t, c, Span drift)
-        run.Noise.Fill(t, s, Span z)
-        let g = sqrt (c * run.Schedule.G2 t)
-        for j in 0 .. x.Length - 1 do x[j] <- x[j] - h * drift[j] + g * sqrt h * z[j]
-
 /// W2 between a sampler's exact output law (started from the exact p_{grid.Start}) and p_{grid.End}.
 let exactW2 (sampler: Sampler) (model: OracleModel) (grid: TimeGrid) =
     (OutputLaw.Compute(sampler, model, grid)).Wasserstein2(OutputLaw.Target(model, grid.End))
