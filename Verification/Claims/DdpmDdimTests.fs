@@ -21,8 +21,9 @@ let stepMean (sampler: Sampler) (model: IDiffusionModel) (x: float[]) (t: float)
 let localGapRatios (gap: float -> float) (hs: float list) =
     hs |> List.map (fun h -> gap h / gap (h / 2.0))
 
-/// Order-2 verdict: every ratio within [3.5, 4.5] (a local order 2 gap divides by ~4 when h halves).
-let isLocalOrderTwo (ratios: float list) = ratios |> List.forall (fun r -> r > 3.5 && r < 4.5)
+/// Local-order-2 verdict: every ratio above 3.5 (an O(h^2) gap divides by ~4 when h halves; for some data, e.g.
+/// a single point mass, the h^2 term cancels and the ratio is ~8, which is still "at least order 2").
+let isLocalOrderTwo (ratios: float list) = ratios |> List.forall (fun r -> r > 3.5)
 
 /// C7.8a gap: |DDPM(beta) mean - reverse-SDE EM mean| for one step of size h from x at t.
 let ddpmEmGap (ddpmModel: IDiffusionModel) (emModel: IDiffusionModel) (x: float[]) (t: float) (h: float) =
@@ -30,7 +31,7 @@ let ddpmEmGap (ddpmModel: IDiffusionModel) (emModel: IDiffusionModel) (x: float[
     let b = stepMean (ReverseSdeEulerMaruyama()) emModel x t (t - h)
     sqrt (Array.fold2 (fun acc u v -> acc + (u - v) ** 2.0) 0.0 a b)
 
-let halvings = [ 0.02; 0.01; 0.005; 0.0025 ]
+let halvings = [ 0.004; 0.002; 0.001; 0.0005 ]
 
 /// C7.5 by simulation: the discrete chain x_i = sqrt(1 - beta_i) x_{i-1} + sqrt(beta_i) z, run step by step from
 /// a 1-D mixture, has the oracle's law at t_i of the continuised schedule (chi-square over bins).
@@ -98,8 +99,11 @@ let tests =
             let model = OracleModel(spec.Build(), s)
             let t = 0.2 + 0.7 * f.Value
             let x = pointNear model.Oracle.Mixture s t p.Value
-            let ratios = localGapRatios (ddpmEmGap model model x t) halvings
-            Expect.isTrue (isLocalOrderTwo ratios) (sprintf "gap ratios %A at t = %g" ratios t)
+            let gap = ddpmEmGap model model x t
+            let ratios = localGapRatios gap halvings
+            // a gap already at round-off at the smallest step carries no order information
+            let roundOff = gap (List.last halvings / 2.0) < 1e-12 * (1.0 + Array.sumBy abs x)
+            Expect.isTrue (roundOff || isLocalOrderTwo ratios) (sprintf "gap ratios %A at t = %g" ratios t)
 
         testCase "[C7.10] DDIM(eta = 0) equals DPM-Solver-1 step by step to round-off on every schedule" <| fun () ->
             for s in allSchedules () do
