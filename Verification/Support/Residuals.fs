@@ -16,7 +16,7 @@ type Pde =
 let relative (pde: Pde) (dpdt: float) (x: float[]) (t: float) (hx: float) =
     let flux y = let p = pde.Density y t in pde.Drift y t |> Array.map (fun b -> b * p)
     let divFlux = Differences.divergence flux x hx
-    let diffusion = 0.5 * pde.Diffusion t * Differences.laplacian (fun y -> pde.Density y t) x (10.0 * hx)
+    let diffusion = 0.5 * pde.Diffusion t * Differences.laplacian (fun y -> pde.Density y t) x hx
     let scale = abs dpdt + abs divFlux + abs diffusion
     abs (dpdt + divFlux - diffusion) / max scale 1e-300
 
@@ -30,7 +30,9 @@ let both (pde: Pde) (analyticDpdt: float) (x: float[]) (t: float) (hx: float) (h
 
 /// A forward-time step small against the distance to both ends of the schedule's domain.
 let timeStep (s: Verified.Theory.Schedule) (t: float) = 1e-4 * min (t - s.TMin) (s.TMax - t) |> max 1e-9
-/// A spatial step small against the narrowest scale of p_t, which is at least sigma(t).
+/// A spatial step small against the narrowest scale of p_t: at least sigma(t) near a mode, but sigma^2 / r at a
+/// distance r in the tail, so the step stays well below sigma (the same step serves the Laplacian: its round-off
+/// eps / h^2 is still ~1e-10 of the Laplacian's scale).
 let spaceStep (s: Verified.Theory.Schedule) (t: float) = 1e-3 * max (s.Sigma t) 1e-4
 
 /// Tolerance for a PDE residual built from five-point differences (first and second derivatives).
