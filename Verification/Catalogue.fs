@@ -107,6 +107,14 @@ let unknownIds (root: Test) =
     let known = claims |> List.map fst |> Set.ofList
     [ for n in testNames root do for id in idsIn n do if not (known.Contains id) then yield id, n ]
 
+/// The repository root: the nearest ancestor of the test binary holding Verified.sln.
+let private repositoryRoot () =
+    let rec up (dir: System.IO.DirectoryInfo) =
+        if isNull dir then None
+        elif System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Verified.sln")) then Some dir.FullName
+        else up dir.Parent
+    up (System.IO.DirectoryInfo System.AppContext.BaseDirectory)
+
 let private alphaPattern = Regex(@"\(alpha ([0-9.eE+-]+)\)$")
 
 /// The catalogue's own tests, run against the whole tree.
@@ -119,6 +127,13 @@ let tests (root: Test) =
         testCase "every claim ID in a test name is catalogued (typo guard)" <| fun () ->
             let unknown = unknownIds root
             Expect.isEmpty unknown (sprintf "unknown claim IDs: %A" unknown)
+
+        testCase "docs/CLAIMS.md is the current output of --list-claims" <| fun () ->
+            match repositoryRoot () with
+            | None -> skiptest "the repository root (Verified.sln) is not above the test binary"
+            | Some dir ->
+                let committed = System.IO.File.ReadAllText(System.IO.Path.Combine(dir, "docs", "CLAIMS.md")).Replace("\r\n", "\n").TrimEnd()
+                Expect.equal committed ((markdown root).TrimEnd()) "regenerate: dotnet run --project Verification -c Release -- --list-claims > docs/CLAIMS.md"
 
         testCase "every Statistical test declares its alpha and the alphas sum to at most the false-alarm budget" <| fun () ->
             let statistical = testNames root |> List.filter (fun n -> n.Contains ".Statistical/")
