@@ -26,43 +26,37 @@ type PosteriorDraw = GaussianMixture -> Schedule -> float[] -> float -> (Xoshiro
 
 let exactPosterior : PosteriorDraw = fun m s x t -> let post = Exact.Posterior(m, s, x, t) in post.Draw
 
-/// CG.1 by Monte Carlo: the average of the conditional score -(x - alpha x0)/sigma^2 over posterior draws
-/// equals the oracle's score (z-test per coordinate, Bonferroni over coordinates and cases).
-let fisherCheck (name: string) (draw: PosteriorDraw) =
+/// A posterior-average identity by Monte Carlo: over exact posterior draws x0 | x_t = x, the average of
+/// conditional(s, t, x, x0) equals exact(oracle, x, t), at every case of identityCases (a z-test per coordinate,
+/// Bonferroni over coordinates and cases).
+let posteriorAverageCheck (name: string) (draw: PosteriorDraw)
+                          (conditional: Schedule -> float -> float[] -> float[] -> float[]) (exact: MixtureOracle -> float[] -> float -> float[]) =
     { Name = name
       Alpha = checkAlpha
       Run = fun seed ->
         let ps =
             identityCases |> List.mapi (fun c (s, t, x) ->
-                let oracle = MixtureOracle(labelledMixture, s)
                 let sampler = draw labelledMixture s x t
-                let a, sg = s.Alpha t, s.Sigma t
-                let scores = Exact.drawMany 20_000 (Xoshiro256.Derive(seed, uint64 c)) (fun rng ->
-                    let x0 = sampler rng
-                    Array.init x.Length (fun i -> -(x[i] - a * x0[i]) / (sg * sg)))
-                vectorMeanTest (oracle.Score(x, t)) scores)
+                let values = Exact.drawMany 20_000 (Xoshiro256.Derive(seed, uint64 c)) (fun rng -> conditional s t x (sampler rng))
+                vectorMeanTest (exact (MixtureOracle(labelledMixture, s)) x t) values)
         outcome (bonferroni ps) (sprintf "per-case p %A" ps) }
 
-/// CF.5 by Monte Carlo: the PF-ODE velocity and the reverse-SDE drift are posterior averages of their
-/// conditional versions (conditional score in place of the score).
+/// The conditional score -(x - alpha x0)/sigma^2 (C1.1).
+let conditionalScore (s: Schedule) (t: float) (x: float[]) (x0: float[]) =
+    Array.init x.Length (fun i -> -(x[i] - s.Alpha t * x0[i]) / (s.Sigma t ** 2.0))
+
+/// CG.1: the conditional score averages to the score.
+let fisherCheck (name: string) (draw: PosteriorDraw) =
+    posteriorAverageCheck name draw conditionalScore (fun o x t -> o.Score(x, t))
+
+/// CF.5: the PF-ODE velocity f x - g2 s/2 and the reverse-SDE drift f x - g2 s are posterior averages of their
+/// conditional versions (conditional score in place of the score); both stacked in one vector.
 let averagingCheck (name: string) (draw: PosteriorDraw) =
-    { Name = name
-      Alpha = checkAlpha
-      Run = fun seed ->
-        let ps =
-            identityCases |> List.mapi (fun c (s, t, x) ->
-                let oracle = MixtureOracle(labelledMixture, s)
-                let sampler = draw labelledMixture s x t
-                let a, sg, f, g2 = s.Alpha t, s.Sigma t, s.Drift t, s.G2 t
-                let pairs = Exact.drawMany 20_000 (Xoshiro256.Derive(seed, uint64 c)) (fun rng ->
-                    let x0 = sampler rng
-                    let condScore i = -(x[i] - a * x0[i]) / (sg * sg)
-                    Array.init x.Length (fun i -> f * x[i] - 0.5 * g2 * condScore i),
-                    Array.init x.Length (fun i -> f * x[i] - g2 * condScore i))
-                let score = oracle.Score(x, t)
-                let sdeDrift = Array.init x.Length (fun i -> f * x[i] - g2 * score[i])
-                bonferroni [ vectorMeanTest (oracle.Velocity(x, t)) (Array.map fst pairs); vectorMeanTest sdeDrift (Array.map snd pairs) ])
-        outcome (bonferroni ps) (sprintf "per-case p %A" ps) }
+    let stacked (s: Schedule) (t: float) (x: float[]) (score: float[]) =
+        let f, g2 = s.Drift t, s.G2 t
+        Array.append (Array.init x.Length (fun i -> f * x[i] - 0.5 * g2 * score[i])) (Array.init x.Length (fun i -> f * x[i] - g2 * score[i]))
+    posteriorAverageCheck name draw (fun s t x x0 -> stacked s t x (conditionalScore s t x x0))
+        (fun o x t -> stacked o.Schedule t x (o.Score(x, t)))
 
 /// CH.1 by Monte Carlo with common random numbers: for joint draws (X, Y) = (x_t, x0) and a predictor h,
 /// D = |Y - h(X)|^2 - |Y - m(X)|^2 - |m(X) - h(X)|^2 has mean 0 when m(X) = E[Y | X].

@@ -20,10 +20,6 @@ let generativeResiduals (oracle: MixtureOracle) (drift: float[] -> float -> floa
     let analytic = -oracle.Density(x, t) * oracle.TimeDerivativeLogDensity(x, t)
     Residuals.both pde analytic x tGen (Residuals.spaceStep s t) (Residuals.timeStep s t)
 
-let private expectSmall (analytic: float, byDifferences: float) what =
-    Expect.isLessThan analytic Residuals.tolerance (sprintf "%s residual with analytic d/dt_gen" what)
-    Expect.isLessThan byDifferences Residuals.tolerance (sprintf "%s residual with finite-difference d/dt_gen" what)
-
 let private setup (mixture: GaussianMixture) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
     let oracle = MixtureOracle(mixture, s)
     let t = interiorTime s f.Value
@@ -39,11 +35,11 @@ let tests =
         testProp "[C8.1] [CD.1] conditional velocity u(x|x1) generates N(a x1, b^2 I) (continuity in generative time)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let x1 = Array.init 2 (fun i -> 2.0 * p.Value[40 + i])
             let oracle, view, tGen, x = setup (GaussianMixture.PointMasses([| 1.0 |], [| x1 |])) s f p
-            expectSmall (generativeResiduals oracle (fun y u -> view.ConditionalVelocity(y, u, x1)) (fun _ -> 0.0) x tGen) "conditional FM"
+            Residuals.expectBoth (generativeResiduals oracle (fun y u -> view.ConditionalVelocity(y, u, x1)) (fun _ -> 0.0) x tGen) "conditional FM"
 
         testProp "[C8.2] [CD.1] marginal velocity u(x) generates the marginal path (continuity in generative time)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, view, tGen, x = setup (spec.Build()) s f p
-            expectSmall (generativeResiduals oracle (fun y u -> view.MarginalVelocity(y, u)) (fun _ -> 0.0) x tGen) "marginal FM"
+            Residuals.expectBoth (generativeResiduals oracle (fun y u -> view.MarginalVelocity(y, u)) (fun _ -> 0.0) x tGen) "marginal FM"
 
         testProp "[C8.2] marginal velocity = E[u(x|x1) | x] with E[x1|x] from the dense posterior" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, view, tGen, x = setup (spec.Build()) s f p
@@ -64,13 +60,13 @@ let tests =
         testProp "[C8.4] [CE.1] generative SDE dx = [u + (1/2) gt2 score] dt + gt dW generates p in generative time (marginal and conditional)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, view, tGen, x = setup (spec.Build()) s f p
             let drift = generativeSdeDrift view (fun y u -> view.MarginalVelocity(y, u)) (fun y u -> view.Score(y, u))
-            expectSmall (generativeResiduals oracle drift view.DiffusionCoefficient2 x tGen) "marginal generative SDE"
+            Residuals.expectBoth (generativeResiduals oracle drift view.DiffusionCoefficient2 x tGen) "marginal generative SDE"
             let x1 = oracle.Mixture.Mean 0
             let condOracle = MixtureOracle(GaussianMixture.PointMasses([| 1.0 |], [| x1 |]), s)
             let condView = GenerativeView condOracle
             let condDrift = generativeSdeDrift condView (fun y u -> condView.ConditionalVelocity(y, u, x1)) (fun y u -> condView.Score(y, u))
             let xc = pointNear condOracle.Mixture s (s.TMax - tGen) p.Value
-            expectSmall (generativeResiduals condOracle condDrift condView.DiffusionCoefficient2 xc tGen) "conditional generative SDE"
+            Residuals.expectBoth (generativeResiduals condOracle condDrift condView.DiffusionCoefficient2 xc tGen) "conditional generative SDE"
 
         testProp "[C8.6] FM velocity u(x, T - t) = -v_t(x), the reverse PF-ODE velocity" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, view, tGen, x = setup (spec.Build()) s f p

@@ -31,10 +31,6 @@ let fokkerPlanckResiduals (oracle: MixtureOracle) (drift: float[] -> float -> fl
 
 let forwardDrift (s: Schedule) (x: float[]) (t: float) = let f = s.Drift t in x |> Array.map (fun v -> f * v)
 
-let private expectSmall (analytic: float, byDifferences: float) what =
-    Expect.isLessThan analytic Residuals.tolerance (sprintf "%s residual with analytic d/dt" what)
-    Expect.isLessThan byDifferences Residuals.tolerance (sprintf "%s residual with finite-difference d/dt" what)
-
 let private setup (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
     let oracle = MixtureOracle(spec.Build(), s)
     let t = interiorTime s f.Value
@@ -117,7 +113,7 @@ let tests =
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value
-            expectSmall (continuityResiduals oracle (conditionalVelocity s x0) x t) "continuity"
+            Residuals.expectBoth (continuityResiduals oracle (conditionalVelocity s x0) x t) "continuity"
 
         testProp "[C1.3] conditional velocity = f x - (1/2) g2 grad log p_t(x|x0)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let x0 = Array.init 3 (fun i -> 2.0 * p.Value[30 + i])
@@ -133,11 +129,11 @@ let tests =
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value
-            expectSmall (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
+            Residuals.expectBoth (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
 
         testProp "[C2.1] [CD.1] marginal velocity f x - (1/2) g2 score solves the continuity equation of p_t" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
-            expectSmall (continuityResiduals oracle (fun y u -> oracle.Velocity(y, u)) x t) "continuity"
+            Residuals.expectBoth (continuityResiduals oracle (fun y u -> oracle.Velocity(y, u)) x t) "continuity"
 
         testProp "[C2.1] marginal velocity = E[v_t(x|x0) | x_t = x] (conditional velocity at the posterior mean)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
@@ -147,7 +143,7 @@ let tests =
 
         testProp "[C2.2] [CE.1] p_t solves the Fokker–Planck equation of the marginal SDE" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
-            expectSmall (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
+            Residuals.expectBoth (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
 
         testCase "[C2.3] p_t of a two-component mixture is not Gaussian (Hessian of log p_t varies); of Gaussian data it is" <| fun () ->
             let s = Schedules.VpLinear()

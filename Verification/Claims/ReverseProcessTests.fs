@@ -28,10 +28,6 @@ let generalisedDrift (oracle: MixtureOracle) (gamma2: float -> float) (y: float[
     let f, g2 = s.Drift t, s.G2 t
     Array.init y.Length (fun i -> -f * y[i] + 0.5 * (g2 + gamma2 t) * score[i])
 
-let private expectSmall (analytic: float, byDifferences: float) what =
-    Expect.isLessThan analytic Residuals.tolerance (sprintf "%s residual with analytic d/dtau" what)
-    Expect.isLessThan byDifferences Residuals.tolerance (sprintf "%s residual with finite-difference d/dtau" what)
-
 let private setup (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
     let oracle = MixtureOracle(spec.Build(), s)
     let t = interiorTime s f.Value
@@ -42,20 +38,20 @@ let tests =
         testProp "[C3.1] q_tau = p_{T-tau} solves d/dtau q = div(f x q) - (1/2) g2 Lap q" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
             let drift (y: float[]) (u: float) = y |> Array.map (fun v -> -s.Drift u * v)
-            expectSmall (reverseResiduals oracle drift (fun u -> -s.G2 u) x t) "reverse density PDE"
+            Residuals.expectBoth (reverseResiduals oracle drift (fun u -> -s.G2 u) x t) "reverse density PDE"
 
         testProp "[C3.2] [CE.1] reverse SDE (drift -f y + g2 score, diffusion g2) has density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
-            expectSmall (reverseResiduals oracle (generalisedDrift oracle s.G2) s.G2 x t) "reverse Fokker–Planck"
+            Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle s.G2) s.G2 x t) "reverse Fokker–Planck"
 
         testProp "[C3.3] [CD.1] reverse PF-ODE (drift -f y + (1/2) g2 score) has density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
-            expectSmall (reverseResiduals oracle (generalisedDrift oracle (fun _ -> 0.0)) (fun _ -> 0.0) x t) "reverse continuity"
+            Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle (fun _ -> 0.0)) (fun _ -> 0.0) x t) "reverse continuity"
 
         testProp "[C3.5] generalised family: every gamma >= 0 gives density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = setup spec s f p
             // gamma^2(t) = c g2(t) + k with c and k drawn from the point seed: time-dependent, not tied to g2.
             let c, k = abs p.Value[50], 0.5 * abs p.Value[51]
             let gamma2 (u: float) = c * s.G2 u + k
-            expectSmall (reverseResiduals oracle (generalisedDrift oracle gamma2) gamma2 x t) (sprintf "gamma^2 = %g g2 + %g" c k)
+            Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle gamma2) gamma2 x t) (sprintf "gamma^2 = %g g2 + %g" c k)
     ]

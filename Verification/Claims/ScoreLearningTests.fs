@@ -89,20 +89,12 @@ let scoreMatchingCheck =
 
 /// C4.3 by Monte Carlo: eps*(x) read through ModelView from the score oracle equals E[eps | x] over exact posterior draws.
 let noisePredictorCheck =
-    { Name = "[C4.3] eps*(x, t) (ModelView.Noise of the score oracle) = E[eps | x_t = x] over exact posterior draws"
-      Alpha = checkAlpha
-      Run = fun seed ->
-        let ps =
-            identityCases |> List.mapi (fun c (s, t, x) ->
-                let view = ModelView(OracleModel(labelledMixture, s))
-                let eps = Array.zeroCreate x.Length
-                view.Noise(System.ReadOnlySpan x, t, System.Span eps)
-                let post = Exact.Posterior(labelledMixture, s, x, t)
-                let draws = Exact.drawMany 20_000 (Xoshiro256.Derive(seed, uint64 c)) (fun rng ->
-                    let x0 = post.Draw rng
-                    Array.init x.Length (fun i -> (x[i] - s.Alpha t * x0[i]) / s.Sigma t))
-                vectorMeanTest eps draws)
-        outcome (bonferroni ps) (sprintf "per-case p %A" ps) }
+    let throughView (o: MixtureOracle) (x: float[]) (t: float) =
+        let eps = Array.zeroCreate x.Length
+        ModelView(OracleModel o).Noise(System.ReadOnlySpan x, t, System.Span eps)
+        eps
+    posteriorAverageCheck "[C4.3] eps*(x, t) (ModelView.Noise of the score oracle) = E[eps | x_t = x] over exact posterior draws"
+        exactPosterior (fun s t x x0 -> Array.init x.Length (fun i -> (x[i] - s.Alpha t * x0[i]) / s.Sigma t)) throughView
 
 let tests =
     testList "Claims.ScoreLearning" [

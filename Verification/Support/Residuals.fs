@@ -37,3 +37,8 @@ let spaceStep (s: Verified.Theory.Schedule) (t: float) = 1e-3 * max (s.Sigma t) 
 
 /// Tolerance for a PDE residual built from five-point differences (first and second derivatives).
 let tolerance = 1e-5
+
+/// Asserts both residuals of a claim (analytic and finite-difference time derivative) are below the tolerance.
+let expectBoth (analytic: float, byDifferences: float) (what: string) =
+    Expecto.Expect.isLessThan analytic tolerance (sprintf "%s residual with the analytic time derivative" what)
+    Expecto.Expect.isLessThan byDifferences tolerance (sprintf "%s residual with the finite-difference time derivative" what)
