@@ -128,6 +128,11 @@ let private distributionControls =
         testCase "conditional-SDE law check (C1.4) with a wrong schedule derivative" <| fun () ->
             expectRejects (ForwardProcessTests.conditionalSdeCheck (wrongDerivativeVp 1.5) 1000)
 
+        testCase "token-law check (C9.2) at eta = 0 with the embedding table at RMS 0.5 (start law N(0, rho^2 I) off the prior)" <| fun () ->
+            let half = EmbeddingTable(Array2D.init 4 2 (fun v j -> 0.5 * (EmbeddingTests.table.Embed [| v |]).[j]))
+            let denoiser = EmbeddingTests.law.ExactDenoiser(half, Schedules.VpLinear())
+            expectRejects (EmbeddingTests.tokenLawCheckWith half 0.0 denoiser "control: prior mismatch")
+
         testCase "Itô isometry check (CC.1) with a schedule whose g2 is wrong" <| fun () ->
             expectRejects (AnalyticToolsTests.smoothIntegrandCheck (wrongDerivatives 1.2 1.0))
     ]

@@ -160,8 +160,10 @@ let statistical =
             (Ddim 0.5) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 200) 8000
         mixtureLawCheck "[C6.4] classifier-guided PF-ODE Heun at w = 1 (100 steps) reproduces the class-conditional law p(x | c = 1)"
             (Heun()) (ClassifierGuidedModel(classes, 1, 1.0)) (classes.ClassMixture 1) (vpGrid 100) 8000
-        mixtureLawCheck "[C6.4] classifier-free guided DDPM beta~ at w = 1 (300 steps) reproduces the class-conditional law p(x | c = 0)"
-            (Ddpm DdpmVariance.BetaTilde) (ClassifierFreeGuidedModel.FromOracle(classes, 0, 1.0)) (classes.ClassMixture 0) (vpGrid 300) 8000
+        // DPM-Solver-2 rather than DDPM at 300 steps: a stress run showed DDPM's discretisation bias on this
+        // single-Gaussian class is resolvable at n = 8000 (p < 0.01 in 14 of 20 runs).
+        mixtureLawCheck "[C6.4] classifier-free guided DPM-Solver-2 at w = 1 (100 steps) reproduces the class-conditional law p(x | c = 0)"
+            (DpmSolver2()) (ClassifierFreeGuidedModel.FromOracle(classes, 0, 1.0)) (classes.ClassMixture 0) (vpGrid 100) 8000
         mixtureLawCheck "[CF.4] Föllmer EM (300 steps) reaches X_1 ~ p_0 for mixture data"
             (FollmerEulerMaruyama()) (OracleModel(samplerMixture, Schedules.Follmer())) samplerMixture (follmerGrid 300) 8000
     ]
