@@ -73,6 +73,16 @@ public class GaussianLawTests
     }
 
     [Fact]
+    public void W2_to_a_point_mass_is_the_root_mean_square_distance()
+    {
+        // A singular target takes the trace-formula branch: W2^2(N(m, P), delta_a) = |m - a|^2 + tr P.
+        var p = Law([0.2, -0.1, 0.4], Fixtures.Rotated([0.5, 1.2, 2.0], 0.4));
+        var point = Law([1.0, 0.0, 0.0], new double[3, 3]);
+        double expected = Math.Sqrt(0.64 + 0.01 + 0.16 + 0.5 + 1.2 + 2.0);
+        Assert.Equal(expected, p.Wasserstein2(point), 1e-12);
+    }
+
+    [Fact]
     public void Bad_laws_are_rejected_with_the_parameter_named()
     {
         Assert.Equal("covariance", Assert.Throws<ArgumentException>(() => Law([0, 0], new[,] { { 1.0, 0.5 }, { 0.2, 1.0 } })).ParamName);

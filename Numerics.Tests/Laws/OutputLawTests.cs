@@ -144,4 +144,44 @@ public class OutputLawTests
         var ex = Assert.Throws<ArgumentException>(() => OutputLaw.Compute(new Heun(), Gaussian, grid, new GaussianLaw([0], new[,] { { 1.0 } })));
         Assert.Equal("startLaw", ex.ParamName);
     }
+
+    /// <summary>An affine sampler that is NOT coordinate-wise: it rotates coordinates (0, 1) of whatever state it gets
+    /// and adds 0.1 z. Block-diagonal probing breaks it, so the engine must fall back to one probe per run.</summary>
+    private sealed class RotatingSampler : Sampler
+    {
+        public const double Angle = 0.3, NoiseScale = 0.1;
+        public override SamplerInfo Info { get; } = new("test-rotation", "test", true, null, 1, 0);
+
+        protected override void Step(SamplingRun run, int i, double[] x)
+        {
+            double c = Math.Cos(Angle), s = Math.Sin(Angle);
+            (x[0], x[1]) = (c * x[0] - s * x[1], s * x[0] + c * x[1]);
+            var z = run.Scratch(0);
+            run.Noise.Fill(run.Grid[i], run.Grid[i + 1], z);
+            StepMath.AddScaled(x, NoiseScale, z);
+        }
+    }
+
+    [Fact]
+    public void Samplers_that_mix_coordinates_still_get_their_exact_law()
+    {
+        // After N steps: mean R^N m0, covariance R^N P0 (R^N)^T + N 0.01 I (R orthogonal).
+        const int steps = 7;
+        var grid = TimeGrids.UniformTime(Vp, steps, 1.0, 1e-2);
+        var start = new GaussianLaw([1.0, 0.5], new[,] { { 0.5, 0.1 }, { 0.1, 0.2 } });
+        var law = OutputLaw.Compute(new RotatingSampler(), Gaussian, grid, start);
+        double angle = steps * RotatingSampler.Angle, c = Math.Cos(angle), s = Math.Sin(angle);
+        double[,] r = { { c, -s }, { s, c } };
+        for (int a = 0; a < 2; a++)
+        {
+            Assert.Equal(r[a, 0] * 1.0 + r[a, 1] * 0.5, law.Mean[a], 1e-12);
+            for (int b = 0; b < 2; b++)
+            {
+                double expected = steps * RotatingSampler.NoiseScale * RotatingSampler.NoiseScale * (a == b ? 1 : 0);
+                for (int i = 0; i < 2; i++)
+                    for (int j = 0; j < 2; j++) expected += r[a, i] * start.Covariance[i, j] * r[b, j];
+                Assert.Equal(expected, law.Covariance[a, b], 1e-12);
+            }
+        }
+    }
 }

@@ -23,9 +23,7 @@ public static class References
     public static double[] PfOde(IDiffusionModel model, double[] start, double tStart, double tEnd, double rtol = 1e-10, double atol = 1e-12)
     {
         Check.NotNull(model, nameof(model));
-        Check.NotNull(start, nameof(start));
-        Check.Dimension(start.Length, model.Dimension, nameof(start));
-        Check.AllFinite(start, nameof(start));
+        Check.State(start, model, nameof(start));
         model.Schedule.CheckTime(nameof(tStart), tStart);
         model.Schedule.CheckTime(nameof(tEnd), tEnd);
         var view = new ModelView(model);

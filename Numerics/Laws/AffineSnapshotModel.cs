@@ -26,21 +26,28 @@ internal sealed class AffineSnapshotModel(IDiffusionModel inner, string samplerN
     /// <summary>When set, predictions omit the offset b_t.</summary>
     public bool LinearOnly { get; set; }
 
-    /// <summary>Number of distinct evaluation times recorded.</summary>
-    public int Times => snapshots.Count;
+    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output) => Apply(Lookup(t), x, output);
 
-    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
+    /// <summary>The same snapshot applied to <paramref name="count"/> independent blocks of d coordinates: one sampler
+    /// run on this model advances <paramref name="count"/> probes at once, for samplers whose steps act coordinate-wise
+    /// with scalar coefficients (which <see cref="OutputLaw"/> verifies afterwards).</summary>
+    public IDiffusionModel Blocks(int count) => count == 1 ? this : new BlockDiagonal(this, count);
+
+    private (double[] Offset, double[] Jacobian) Lookup(double t)
     {
-        if (!snapshots.TryGetValue(t, out var snapshot))
-        {
-            if (Frozen)
-                throw new ArgumentException(
-                    $"{samplerName} evaluated the model at t = {t}, a time its first run did not use: its evaluation times depend on " +
-                    "its inputs (adaptive step-size control, e.g. RK45), so it is not a fixed affine map and has no exact Gaussian output law",
-                    "sampler");
-            snapshot = Probe(t);
-            snapshots[t] = snapshot;
-        }
+        if (snapshots.TryGetValue(t, out var snapshot)) return snapshot;
+        if (Frozen)
+            throw new ArgumentException(
+                $"{samplerName} evaluated the model at t = {t}, a time its first run did not use: its evaluation times depend on " +
+                "its inputs (adaptive step-size control, e.g. RK45), so it is not a fixed affine map and has no exact Gaussian output law",
+                "sampler");
+        snapshot = Probe(t);
+        snapshots[t] = snapshot;
+        return snapshot;
+    }
+
+    private void Apply((double[] Offset, double[] Jacobian) snapshot, ReadOnlySpan<double> x, Span<double> output)
+    {
         var (offset, jacobian) = snapshot;
         for (int r = 0; r < d; r++)
         {
@@ -66,21 +73,36 @@ internal sealed class AffineSnapshotModel(IDiffusionModel inner, string samplerN
         }
         return (offset, jacobian);
     }
+
+    private sealed class BlockDiagonal(AffineSnapshotModel snapshot, int count) : IDiffusionModel
+    {
+        public int Dimension => snapshot.d * count;
+        public PredictionKind Kind => snapshot.Kind;
+        public Schedule Schedule => snapshot.Schedule;
+
+        public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
+        {
+            var entry = snapshot.Lookup(t);
+            int d = snapshot.d;
+            for (int b = 0; b < count; b++) snapshot.Apply(entry, x.Slice(b * d, d), output.Slice(b * d, d));
+        }
+    }
 }
 
-/// <summary>Zero noise except one unit coordinate in one draw; checks the sampler asks for the same number of
-/// draws as in its recording run.</summary>
-internal sealed class UnitNoise(int draws, int dimension, int draw, int coordinate, string samplerName) : INoiseSource
+/// <summary>Zero noise except, in each block of d coordinates, one unit coordinate in one draw (draw -1: none); checks
+/// the sampler asks for the same number and length of draws as in its recording run.</summary>
+internal sealed class UnitNoise(int draws, int dimension, int[] drawOfBlock, int[] coordinateOfBlock, string samplerName) : INoiseSource
 {
     public int Consumed { get; private set; }
 
     public void Fill(double from, double to, Span<double> z)
     {
-        if (Consumed >= draws || z.Length != dimension)
+        if (Consumed >= draws || z.Length != dimension * drawOfBlock.Length)
             throw new ArgumentException($"{samplerName} drew noise differently from its first run (draw {Consumed} of length {z.Length}; " +
-                                        $"expected {draws} draws of length {dimension}), so it is not a fixed affine map", "sampler");
+                                        $"expected {draws} draws of length {dimension} per probe), so it is not a fixed affine map", "sampler");
         z.Clear();
-        if (Consumed == draw) z[coordinate] = 1;
+        for (int b = 0; b < drawOfBlock.Length; b++)
+            if (drawOfBlock[b] == Consumed) z[b * dimension + coordinateOfBlock[b]] = 1;
         Consumed++;
     }
 }

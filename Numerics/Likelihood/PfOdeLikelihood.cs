@@ -45,10 +45,8 @@ public static class PfOdeLikelihood
         DivergenceMethod method = DivergenceMethod.Exact, ulong seed = 0, double rtol = 1e-8, double atol = 1e-10)
     {
         Check.NotNull(model, nameof(model));
-        Check.NotNull(x, nameof(x));
         Check.NotNull(logPrior, nameof(logPrior));
-        Check.Dimension(x.Length, model.Dimension, nameof(x));
-        Check.AllFinite(x, nameof(x));
+        Check.State(x, model, nameof(x));
         model.Schedule.CheckTime(nameof(tMin), tMin);
         model.Schedule.CheckTime(nameof(tMax), tMax);
         if (!(tMax > tMin)) throw new ArgumentException($"tMax must be > tMin ({tMin}), got {tMax}", nameof(tMax));

@@ -19,7 +19,7 @@ public sealed class Ddim : Sampler
     {
         Check.InRange(eta, 0.0, 1.0, nameof(eta));
         this.eta = eta;
-        Info = new($"ddim(eta={eta:R})", "S7.9 [84]-[87]", IsStochastic: eta > 0,
+        Info = new(FormattableString.Invariant($"ddim(eta={eta:R})"), "S7.9 [84]-[87]", IsStochastic: eta > 0,
             StrongOrder: eta > 0 ? null : 1, WeakOrder: 1, EvaluationsPerStep: 1);
     }
 

@@ -14,18 +14,5 @@ public sealed class DpmSolver2 : Sampler
         StrongOrder: 2, WeakOrder: 2, EvaluationsPerStep: 2);
 
     /// <inheritdoc/>
-    protected override void Step(SamplingRun run, int i, double[] x)
-    {
-        double t = run.Grid[i], s = run.Grid[i + 1];
-        var eps = run.Scratch(0);
-        var mid = run.Scratch(1);
-        run.View.Noise(x, t, eps);
-        if (run.Schedule.Sigma(s) > 0)
-        {
-            double u = ExponentialSteps.IntermediateTime(run, t, s, 0.5);
-            ExponentialSteps.NoiseForm(run, t, u, x, eps, mid);
-            run.View.Noise(mid, u, eps);
-        }
-        ExponentialSteps.NoiseForm(run, t, s, x, eps, x);
-    }
+    protected override void Step(SamplingRun run, int i, double[] x) => ExponentialSteps.MidpointStep(run, i, x, dataForm: false);
 }

@@ -13,18 +13,5 @@ public sealed class DpmSolverPlusPlus2S : Sampler
         StrongOrder: 2, WeakOrder: 2, EvaluationsPerStep: 2);
 
     /// <inheritdoc/>
-    protected override void Step(SamplingRun run, int i, double[] x)
-    {
-        double t = run.Grid[i], s = run.Grid[i + 1];
-        var x0 = run.Scratch(0);
-        var mid = run.Scratch(1);
-        run.View.Data(x, t, x0);
-        if (run.Schedule.Sigma(s) > 0)
-        {
-            double u = ExponentialSteps.IntermediateTime(run, t, s, 0.5);
-            ExponentialSteps.DataForm(run, t, u, x, x0, mid);
-            run.View.Data(mid, u, x0);
-        }
-        ExponentialSteps.DataForm(run, t, s, x, x0, x);
-    }
+    protected override void Step(SamplingRun run, int i, double[] x) => ExponentialSteps.MidpointStep(run, i, x, dataForm: true);
 }

@@ -16,7 +16,7 @@ public sealed class GeneralisedReverse : Sampler
         if (!(noiseShare >= 0) || !double.IsFinite(noiseShare))
             throw new ArgumentOutOfRangeException(nameof(noiseShare), noiseShare, $"noiseShare must be finite and >= 0, got {noiseShare}");
         this.noiseShare = noiseShare;
-        Info = new($"generalised-reverse(c={noiseShare:R})", "C3.5", IsStochastic: noiseShare > 0,
+        Info = new(FormattableString.Invariant($"generalised-reverse(c={noiseShare:R})"), "C3.5", IsStochastic: noiseShare > 0,
             StrongOrder: 1, WeakOrder: 1, EvaluationsPerStep: 1);
     }
 

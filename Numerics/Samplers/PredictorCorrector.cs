@@ -40,7 +40,7 @@ public sealed class PredictorCorrector : Sampler
         this.correctorSteps = correctorSteps;
         this.stepSize = stepSize;
         string rule = stepSize == LangevinStepSize.Fixed ? ",fixed" : "";
-        Info = new($"pc(snr={snr:R},m={correctorSteps}{rule})", "Song et al. 2021, Alg. 2 (S5.1 + Langevin)", IsStochastic: true,
+        Info = new(FormattableString.Invariant($"pc(snr={snr:R},m={correctorSteps}{rule})"), "Song et al. 2021, Alg. 2 (S5.1 + Langevin)", IsStochastic: true,
             StrongOrder: null, WeakOrder: null, EvaluationsPerStep: 1 + correctorSteps, IsAffine: stepSize == LangevinStepSize.Fixed);
     }
 

@@ -21,7 +21,7 @@ public sealed class Rk45 : Sampler
         Check.Positive(atol, nameof(atol));
         this.rtol = rtol;
         this.atol = atol;
-        Info = new($"rk45(rtol={rtol:R},atol={atol:R})", "S5.4 (Dormand–Prince 5(4))", IsStochastic: false,
+        Info = new(FormattableString.Invariant($"rk45(rtol={rtol:R},atol={atol:R})"), "S5.4 (Dormand–Prince 5(4))", IsStochastic: false,
             StrongOrder: 5, WeakOrder: null, EvaluationsPerStep: null, IsAffine: false);
     }
 

@@ -40,4 +40,12 @@ internal static class Check
             if (!double.IsFinite(values[i]))
                 throw new ArgumentException($"{name}[{i}] must be finite, got {values[i]}", name);
     }
+
+    /// <summary>A state for a model: not null, the model's dimension, every entry finite.</summary>
+    public static void State(double[]? x, IDiffusionModel model, string name)
+    {
+        NotNull(x, name);
+        Dimension(x!.Length, model.Dimension, name);
+        AllFinite(x, name);
+    }
 }

@@ -29,6 +29,26 @@ public class SamplerContractTests
     }
 
     [Fact]
+    public void Registry_names_do_not_depend_on_the_culture()
+    {
+        var invariant = Names(System.Globalization.CultureInfo.InvariantCulture);
+        var german = Names(new System.Globalization.CultureInfo("de-DE"));
+        Assert.Equal(invariant, german);
+        Assert.Contains("ddim(eta=0.5)", invariant);
+
+        static List<string> Names(System.Globalization.CultureInfo culture)
+        {
+            var saved = System.Globalization.CultureInfo.CurrentCulture;
+            try
+            {
+                System.Globalization.CultureInfo.CurrentCulture = culture;
+                return SamplerRegistry.All().Select(s => s.Info.Name).ToList();
+            }
+            finally { System.Globalization.CultureInfo.CurrentCulture = saved; }
+        }
+    }
+
+    [Fact]
     public void Unknown_sampler_name_lists_the_valid_names()
     {
         var ex = Assert.Throws<ArgumentException>(() => SamplerRegistry.ByName("no-such-sampler"));
