@@ -10,15 +10,8 @@ open Verified.Verification
 open Verified.Verification.Generators
 open Verified.Verification.Properties
 
-/// Residuals of d/dtgen p = -div(b p) + (1/2) D Lap p for the oracle's path read in generative time.
-let generativeResiduals (oracle: MixtureOracle) (drift: float[] -> float -> float[]) (diffusion: float -> float) (x: float[]) (tGen: float) =
-    let s = oracle.Schedule
-    let horizon = s.TMax
-    let pde =
-        { Residuals.Density = (fun y u -> oracle.Density(y, horizon - u)); Residuals.Drift = drift; Residuals.Diffusion = diffusion }
-    let t = horizon - tGen
-    let analytic = -oracle.Density(x, t) * oracle.TimeDerivativeLogDensity(x, t)
-    Residuals.both pde analytic x tGen (Residuals.spaceStep s t) (Residuals.timeStep s t)
+/// Residuals of d/dtgen p = -div(b p) + (1/2) D Lap p: generative time is the reversed time T - t.
+let generativeResiduals = ReverseProcessTests.reversedTimeResiduals
 
 let private setup (mixture: GaussianMixture) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
     let oracle = MixtureOracle(mixture, s)

@@ -9,17 +9,20 @@ open Verified.Verification
 open Verified.Verification.Generators
 open Verified.Verification.Properties
 
-/// Residuals (analytic d/dtau, finite-difference d/dtau) of d/dtau q = -div(b q) + (1/2) D Lap q at forward time t,
-/// for a reverse drift b(y, t) and coefficient D(t), both written in forward-time labels.
-let reverseResiduals (oracle: MixtureOracle) (drift: float[] -> float -> float[]) (diffusion: float -> float) (x: float[]) (t: float) =
+/// Residuals (analytic, finite-difference) of d/du q = -div(b q) + (1/2) D Lap q for the oracle's path read in
+/// reversed time u = T - t (reverse time tau, and also generative time t_gen of section 8), with b and D in u-labels.
+let reversedTimeResiduals (oracle: MixtureOracle) (drift: float[] -> float -> float[]) (diffusion: float -> float) (x: float[]) (u: float) =
     let s = oracle.Schedule
     let horizon = s.TMax
-    let pde =
-        { Residuals.Density = (fun y tau -> oracle.Density(y, horizon - tau))
-          Residuals.Drift = (fun y tau -> drift y (horizon - tau))
-          Residuals.Diffusion = fun tau -> diffusion (horizon - tau) }
-    let dqdtau = -oracle.Density(x, t) * oracle.TimeDerivativeLogDensity(x, t)
-    Residuals.both pde dqdtau x (horizon - t) (Residuals.spaceStep s t) (Residuals.timeStep s t)
+    let pde = { Residuals.Density = (fun y v -> oracle.Density(y, horizon - v)); Residuals.Drift = drift; Residuals.Diffusion = diffusion }
+    let t = horizon - u
+    let dqdu = -oracle.Density(x, t) * oracle.TimeDerivativeLogDensity(x, t)
+    Residuals.both pde dqdu x u (Residuals.spaceStep s t) (Residuals.timeStep s t)
+
+/// The same at forward time t, for a reverse drift b(y, t) and coefficient D(t) written in forward-time labels.
+let reverseResiduals (oracle: MixtureOracle) (drift: float[] -> float -> float[]) (diffusion: float -> float) (x: float[]) (t: float) =
+    let horizon = oracle.Schedule.TMax
+    reversedTimeResiduals oracle (fun y tau -> drift y (horizon - tau)) (fun tau -> diffusion (horizon - tau)) x (horizon - t)
 
 /// Reverse-time drift -f y + (1/2)(g2 + gamma^2) s(y): gamma^2 = g2 is the reverse SDE (C3.2), 0 the ODE (C3.3).
 let generalisedDrift (oracle: MixtureOracle) (gamma2: float -> float) (y: float[]) (t: float) =
