@@ -42,7 +42,8 @@ type PointSeed = PointSeed of float[]
     with member this.Value = let (PointSeed v) = this in v
 
 let private uniform lo hi = Gen.choose (0, 1_000_000) |> Gen.map (fun i -> lo + (hi - lo) * float i / 1e6)
-let private normal = Gen.map2 (fun u v -> sqrt (-2.0 * log (1e-12 + u)) * cos (2.0 * Math.PI * v)) (uniform 0.0 1.0) (uniform 0.0 1.0)
+// Box-Muller; u = 1 is possible on this grid, so the radius is clamped at 0 (log(1 + 1e-12) > 0 would give NaN).
+let private normal = Gen.map2 (fun u v -> sqrt (max 0.0 (-2.0 * log (1e-12 + u))) * cos (2.0 * Math.PI * v)) (uniform 0.0 1.0) (uniform 0.0 1.0)
 
 let scheduleGen : Gen<Schedule> =
     Gen.oneof [

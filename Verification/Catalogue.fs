@@ -1,0 +1,148 @@
+/// The claims catalogue: every claim the suite verifies, by the IDs of THEORY.md, each stated in one
+/// line. A test names the claims it checks in brackets ("[C2.2] ..."); Catalogue.tests fails when a
+/// catalogued claim has no test or a test names an unknown ID. `--list-claims` prints docs/CLAIMS.md.
+module Verified.Verification.Catalogue
+
+open System.Text.RegularExpressions
+open Expecto
+
+/// (ID, the claim in one line).
+let claims : (string * string) list =
+    [ "C0.1", "g2 >= 0 on every schedule's domain; f and g2 agree with differences of alpha and sigma"
+      "C0.2", "VP schedules: alpha^2 + sigma^2 = 1 and g2 = beta(t) = -2 alpha'/alpha"
+      "C0.3", "the Föllmer schedule has unit diffusion g2 = 1"
+      "C0.4", "lambda = log(alpha/sigma) is strictly monotone and lambda^-1 inverts it"
+      "C1.1", "conditional score -(x - alpha x0)/sigma^2"
+      "C1.2", "the conditional velocity solves the continuity equation of p_t(x|x0)"
+      "C1.3", "conditional velocity = f x - g2/2 times the conditional score"
+      "C1.4", "the conditional forward SDE has law N(alpha x0, sigma^2 I) and its density solves Fokker–Planck"
+      "C2.1", "the marginal velocity (posterior average of the conditional one) solves the continuity equation of p_t"
+      "C2.2", "p_t solves the Fokker–Planck equation of the forward SDE"
+      "C2.3", "p_t of mixture data is the noised mixture, and non-Gaussian unless p_0 is Gaussian"
+      "C3.1", "q_tau = p_{T-tau} solves the reverse-time density PDE"
+      "C3.2", "the reverse SDE has density path q_tau; its Euler–Maruyama sampler reaches p_tmin"
+      "C3.3", "the reverse PF-ODE has the same one-time marginals; Euler and Heun reach p_tmin"
+      "C3.4", "ODE and SDE share marginals but not path laws (Var[x_0 | x_T] = 0 vs > 0)"
+      "C3.5", "every member of the generalised gamma family has marginals p_t"
+      "C4.1", "the score-matching objective vanishes exactly at the true score"
+      "C4.2", "Tweedie: E[x0|x] = (x + sigma^2 score)/alpha, score = -E[eps|x]/sigma"
+      "C4.3", "the noise predictor is E[eps|x]; parameterisations convert exactly"
+      "C4.4", "denoising score matching = noise matching + a predictor-independent constant"
+      "C4.5", "learned reverse SDE/ODE in noise form equal the score forms"
+      "C5.5", "variation of constants: the exact ODE solution in lambda with e^{-lambda} eps*"
+      "C6.1", "Bayes: conditional score = score + classifier gradient"
+      "C6.2", "the noisy classifier's optimum is p_t(c|x); classifier guidance in score and noise form"
+      "C6.3", "classifier-free guidance: E[eps|x,c], w = 1 conditional, w = 0 unconditional"
+      "C6.4", "guided score = score of the tilted density; w = 1 sampling gives p(x|c); w != 1 sampling is not the normalised tilt"
+      "C7.1", "closed-form marginal of the discrete chain"
+      "C7.2", "alpha(t_i) = sqrt(abar_i), sigma(t_i) = sqrt(1 - abar_i)"
+      "C7.3", "the continuised chain is the VP-SDE with beta(t) = -2 d log alpha/dt"
+      "C7.4", "beta_i = 1 - exp(-int over step i of beta)"
+      "C7.5", "DDPM's discrete optimum is the continuous eps* at t_i"
+      "C7.6", "exact step posterior N(mu~_i, beta~_i I), also in noise form"
+      "C7.7", "DDPM ancestral sampling (beta or beta~) reaches the data law"
+      "C7.8", "first-order matching: DDPM vs EM mean gap O(h^2); beta~ = beta h + O(h^2) inside; fails at the final step"
+      "C7.9", "DDIM(eta) reaches the data law"
+      "C7.10", "DDIM(eta = 0) is exactly DPM-Solver-1"
+      "C7.11", "DDIM(eta = 1) is exactly DDPM ancestral with beta~"
+      "C8.1", "the conditional FM velocity generates N(a x1, b^2 I)"
+      "C8.2", "the marginal FM velocity generates the marginal path"
+      "C8.3", "CFM loss = FM loss + a constant"
+      "C8.4", "generative-time SDE coefficients and its Fokker–Planck equation (marginal and conditional)"
+      "C8.5", "conditional score matching = marginal score matching + a constant; denoising form"
+      "C8.6", "FM ODE = reverse PF-ODE (u = -v), same trajectories"
+      "C9.1", "x0- and eps-prediction are equivalent; induced score -eps/sigma"
+      "C9.2", "the embedding rollout with the exact denoiser reproduces the token distribution"
+      "CF.1", "Föllmer drift = x/s + score = reverse-SDE drift of the Föllmer schedule"
+      "CF.2", "scaling map: alpha x^VP is the Föllmer marginal at s = alpha^2"
+      "CF.3", "Föllmer bridge step law; frozen-denoiser step = DDPM(beta~) under the scaling map"
+      "CF.4", "Föllmer sampling reaches p_0 with weak order 1"
+      "CF.5", "marginal velocity and drift are posterior averages of the conditional ones"
+      "CA.1", "divergence = trace of the Jacobian; Laplacian = div grad"
+      "CB.1", "reverse-time Brownian increments are N(0, h I) and independent"
+      "CC.1", "Itô isometry for step-function and smooth integrands"
+      "CD.1", "continuity equation for ODEs"
+      "CE.1", "Fokker–Planck equation for SDEs"
+      "CG.1", "Fisher's identity: score = posterior average of the conditional score"
+      "CH.1", "orthogonality of the conditional expectation"
+      "CM.1", "flow-map semigroup (closed form vs integration)"
+      "CM.2", "the flow map pushes p_T forward to p_t"
+      "CL.1", "PF-ODE log-likelihood matches the exact log density; Hutchinson's estimator is unbiased" ]
+
+let private idPattern = Regex(@"\[(C[0-9A-Z]+\.[0-9]+)\]")
+
+/// Claim IDs named in a test name.
+let idsIn (name: string) = [ for m in idPattern.Matches name -> m.Groups[1].Value ]
+
+/// Full names of every test in a tree.
+let testNames (root: Test) = Test.toTestCodeList root |> Seq.map (fun t -> String.concat "/" t.name) |> List.ofSeq
+
+/// ID -> the names of the tests that cite it.
+let coverage (root: Test) =
+    let names = testNames root
+    claims |> List.map (fun (id, _) -> id, names |> List.filter (fun n -> List.contains id (idsIn n)))
+
+/// The markdown of docs/CLAIMS.md.
+let markdown (root: Test) =
+    let cov = coverage root |> dict
+    let lines =
+        [ yield "# Claims catalogue"
+          yield ""
+          yield "Generated by `dotnet run --project Verification -c Release -- --list-claims`; do not edit by hand."
+          yield "Each claim of THEORY's numbering, in one line, and the tests that check it (full Expecto names;"
+          yield "`Statistical` lists are Monte Carlo checks with a declared false-alarm probability, see STATISTICS.md)."
+          yield ""
+          for id, text in claims do
+              yield sprintf "## %s — %s" id text
+              yield ""
+              for n in cov[id] do yield sprintf "- `%s`" n
+              yield "" ]
+    String.concat "\n" lines
+
+/// Catalogued claims that no test cites.
+let missingClaims (root: Test) = coverage root |> List.filter (fun (_, ns) -> List.isEmpty ns) |> List.map fst
+
+/// (ID, test name) for every ID cited in a test name that the catalogue does not know.
+let unknownIds (root: Test) =
+    let known = claims |> List.map fst |> Set.ofList
+    [ for n in testNames root do for id in idsIn n do if not (known.Contains id) then yield id, n ]
+
+/// The repository root: the nearest ancestor of the test binary holding Verified.sln.
+let private repositoryRoot () =
+    let rec up (dir: System.IO.DirectoryInfo) =
+        if isNull dir then None
+        elif System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Verified.sln")) then Some dir.FullName
+        else up dir.Parent
+    up (System.IO.DirectoryInfo System.AppContext.BaseDirectory)
+
+let private alphaPattern = Regex(@"\(alpha ([0-9.eE+-]+)\)$")
+
+/// The catalogue's own tests, run against the whole tree.
+let tests (root: Test) =
+    testList "Catalogue" [
+        testCase "every catalogued claim has at least one test" <| fun () ->
+            let missing = missingClaims root
+            Expect.isEmpty missing (sprintf "claims without a test: %A" missing)
+
+        testCase "every claim ID in a test name is catalogued (typo guard)" <| fun () ->
+            let unknown = unknownIds root
+            Expect.isEmpty unknown (sprintf "unknown claim IDs: %A" unknown)
+
+        testCase "docs/CLAIMS.md is the current output of --list-claims" <| fun () ->
+            match repositoryRoot () with
+            | None -> skiptest "the repository root (Verified.sln) is not above the test binary"
+            | Some dir ->
+                let committed = System.IO.File.ReadAllText(System.IO.Path.Combine(dir, "docs", "CLAIMS.md")).Replace("\r\n", "\n").TrimEnd()
+                Expect.equal committed ((markdown root).TrimEnd()) "regenerate: dotnet run --project Verification -c Release -- --list-claims > docs/CLAIMS.md"
+
+        testCase "every Statistical test declares its alpha and the alphas sum to at most the false-alarm budget" <| fun () ->
+            let statistical = testNames root |> List.filter (fun n -> n.Contains ".Statistical/")
+            Expect.isNonEmpty statistical "statistical tests exist"
+            let alphas =
+                statistical |> List.map (fun n ->
+                    let m = alphaPattern.Match n
+                    Expect.isTrue m.Success (sprintf "%s declares no alpha" n)
+                    float m.Groups[1].Value)
+            Expect.isLessThanOrEqual (List.sum alphas) Statistics.totalBudget
+                (sprintf "%d checks with total alpha %g exceed the budget %g" alphas.Length (List.sum alphas) Statistics.totalBudget)
+    ]
