@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Verified.Gpu;
 using Verified.Numerics;
 using Verified.Theory;
 
@@ -52,4 +53,17 @@ public class ScalarSampler
 
     [Benchmark(Description = "Numerics Ddim(0), one sample, 100 steps")]
     public double[] Ddim() => new Ddim(0).Sample(model, [0.3, -1.1], grid, ZeroNoise.Instance).State;
+}
+
+/// <summary>Training: ten DSM optimiser steps per invocation (batch 256, the default 128x3 eps network), reported per step.</summary>
+public class TrainingStep
+{
+    private const int Steps = 10;
+
+    [Benchmark(Description = "DSM training step (batch 256, MLP 128x3, d=2)", OperationsPerInvoke = Steps)]
+    public double Train()
+    {
+        using var network = new DenoiserNetwork(new NetworkConfig(2, NetworkTarget.Noise, ReferenceCase.Schedule().Name), seed: 1);
+        return Trainer.Train(network, ReferenceCase.Data(2), new TrainingOptions(Steps: Steps, BatchSize: 256)).FinalLoss;
+    }
 }

@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
 using Verified.Benchmarks;
 
-// Verified.Benchmarks: `throughput [--samples N] [--steps N] [--threads N] [--dim N]` times the reference case
-// (see bench/peer.sh for the PyTorch comparison); `bdn [BenchmarkDotNet args]` runs the micro-benchmarks.
-const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] | bdn [BenchmarkDotNet arguments]";
+// Verified.Benchmarks: `throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N]` times the reference case
+// (see bench/peer.sh for the PyTorch comparison); `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
+// (use --inProcess: the assembly name differs from the project name; see docs/PERFORMANCE.md).
+const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | bdn [BenchmarkDotNet arguments]";
 if (args.Length == 0 || args[0] is "--help" or "-h") { Console.WriteLine(usage); return args.Length == 0 ? 2 : 0; }
 switch (args[0])
 {
@@ -11,10 +12,10 @@ switch (args[0])
         BenchmarkSwitcher.FromAssembly(typeof(OracleScore).Assembly).Run(args[1..]);
         return 0;
     case "throughput":
-        var options = new Dictionary<string, int> { ["--samples"] = 1_000_000, ["--steps"] = 100, ["--threads"] = 2, ["--dim"] = 2 };
+        var options = new Dictionary<string, int> { ["--samples"] = 1_000_000, ["--steps"] = 100, ["--threads"] = 2, ["--dim"] = 2, ["--torch-samples"] = 0 };
         for (int i = 1; i < args.Length; i += 2)
         {
-            if (!options.ContainsKey(args[i]) || i + 1 >= args.Length || !int.TryParse(args[i + 1], out int value) || value < 1)
+            if (!options.ContainsKey(args[i]) || i + 1 >= args.Length || !int.TryParse(args[i + 1], out int value) || value < (args[i] == "--torch-samples" ? 0 : 1))
             {
                 Console.Error.WriteLine($"invalid option '{string.Join(' ', args[i..Math.Min(i + 2, args.Length)])}': options take a positive integer. {usage}");
                 return 2;
@@ -22,7 +23,7 @@ switch (args[0])
             options[args[i]] = value;
         }
         if (options["--dim"] < 2) { Console.Error.WriteLine("--dim must be >= 2 (the ring lies in the first two axes)"); return 2; }
-        return Throughput.Run(options["--samples"], options["--steps"], options["--threads"], options["--dim"]);
+        return Throughput.Run(options["--samples"], options["--steps"], options["--threads"], options["--dim"], options["--torch-samples"]);
     default:
         Console.Error.WriteLine($"unknown verb '{args[0]}'. {usage}");
         return 2;

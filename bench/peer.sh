@@ -13,7 +13,7 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
 fi
 dotnet build Benchmarks -c Release -nologo -v quiet >/dev/null
 peer=$(/usr/bin/python3 bench/peer_ddim.py "$samples" "$steps" "$threads")
-ours=$(dotnet Benchmarks/bin/Release/net10.0/Verified.Benchmarks.dll throughput --samples "$samples" --steps "$steps" --threads "$threads")
+ours=$(dotnet Benchmarks/bin/Release/net10.0/Verified.Benchmarks.dll throughput --samples "$samples" --steps "$steps" --threads "$threads" --torch-samples "$samples")
 echo "$peer"
 echo "$ours"
 /usr/bin/python3 - "$peer" "$ours" <<'PY'
