@@ -50,6 +50,16 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Report_with_a_missing_explicit_baseline_exits_2_before_measuring()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "verified-no-such-baseline-" + Guid.NewGuid().ToString("N") + ".json");
+        var outDir = Path.Combine(Path.GetTempPath(), "verified-unused-" + Guid.NewGuid().ToString("N"));
+        var (code, _) = Run("report", "--quick", "--out", outDir, "--baseline", missing);
+        Assert.Equal(ExitCodes.UsageOrInput, code);
+        Assert.False(Directory.Exists(outDir), "a report was written although the gate's baseline is missing");
+    }
+
+    [Fact]
     public void Gate_with_a_missing_baseline_exits_2()
     {
         Assert.Equal(ExitCodes.UsageOrInput, CommandTree.Run(["gate", "--baseline", "/nonexistent/baseline.json"]));

@@ -18,23 +18,31 @@ public static class GateCommand
             baseline,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
-        {
-            string path = parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline;
-            if (!File.Exists(path)) throw new InputFileException($"baseline file {path} does not exist; record one with the baseline verb");
-            var old = ReportJson.Load(path); // before measuring: a bad file fails in milliseconds
-            var sw = Stopwatch.StartNew();
-            var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "gate");
-            if (GateComparer.SettingsMismatch(old, current) is string mismatch)
-                throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
-            var findings = GateComparer.Compare(old, current);
-            GateOutput.Print(findings, Console.Out);
-            int regressions = findings.Count(f => f.IsRegression);
-            Console.WriteLine(regressions == 0
-                ? $"gate PASSED: {current.Series.Count} ladders match {Path.GetFileName(path)} ({sw.Elapsed.TotalSeconds:0.0} s)"
-                : $"gate FAILED: {regressions} regression(s) in {findings.Where(f => f.IsRegression).Select(f => f.Key).Distinct().Count()} ladder(s) ({sw.Elapsed.TotalSeconds:0.0} s)");
-            return regressions == 0 ? ExitCodes.Ok : ExitCodes.Regression;
-        }));
+            GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out)));
         return command;
+    }
+}
+
+/// <summary>The gate itself, shared by the <c>gate</c> verb and the end of <c>report</c>.</summary>
+public static class GateCheck
+{
+    /// <summary>Re-measures the gate preset, compares it with the baseline at <paramref name="path"/>, prints the findings;
+    /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).</summary>
+    public static int Run(string path, TextWriter output)
+    {
+        if (!File.Exists(path)) throw new InputFileException($"baseline file {path} does not exist; record one with the baseline verb");
+        var old = ReportJson.Load(path); // before measuring: a bad file fails in milliseconds
+        var sw = Stopwatch.StartNew();
+        var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "gate");
+        if (GateComparer.SettingsMismatch(old, current) is string mismatch)
+            throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
+        var findings = GateComparer.Compare(old, current);
+        GateOutput.Print(findings, output);
+        int regressions = findings.Count(f => f.IsRegression);
+        output.WriteLine(regressions == 0
+            ? $"gate PASSED: {current.Series.Count} ladders match {Path.GetFileName(path)} ({sw.Elapsed.TotalSeconds:0.0} s)"
+            : $"gate FAILED: {regressions} regression(s) in {findings.Where(f => f.IsRegression).Select(f => f.Key).Distinct().Count()} ladder(s) ({sw.Elapsed.TotalSeconds:0.0} s)");
+        return regressions == 0 ? ExitCodes.Ok : ExitCodes.Regression;
     }
 }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Verified.Reports.Analysis;
 using Verified.Reports.Experiments;
 using Verified.Reports.Output;
+using Verified.Reports.Storage;
 
 namespace Verified.Reports.Cli;
 
@@ -17,9 +18,11 @@ public static class ReportCommand
         var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
         var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
-        var command = new Command("report", "Measure convergence orders of every registered sampler and write report.md, report.html, report.json and PNG figures.")
+        var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
+        var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
+        var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
         {
-            outDir, quick, full, samplers, problems,
+            outDir, quick, full, samplers, problems, noGate, baseline,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -29,13 +32,24 @@ public static class ReportCommand
             if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
+            string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
+            if (explicitBaseline is not null && !parse.GetValue(noGate) && !File.Exists(explicitBaseline))
+                throw new InputFileException($"baseline file {explicitBaseline} does not exist; record one with the baseline verb, or pass --no-gate");
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
             ReportWriter.Write(report, target);
             Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {sw.Elapsed.TotalSeconds:0.0} s");
             foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
                 Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {s.Reason}");
-            return ExitCodes.Ok;
+            if (parse.GetValue(noGate)) return ExitCodes.Ok;
+            // The main job is the report with the regression gate: an explicit --baseline must exist; the default
+            // one may be absent (a checkout without baselines), which skips the gate with a note.
+            if (explicitBaseline is null && !File.Exists(RepositoryPaths.DefaultBaseline))
+            {
+                Console.WriteLine($"gate skipped: no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)");
+                return ExitCodes.Ok;
+            }
+            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out);
         }));
         return command;
     }
