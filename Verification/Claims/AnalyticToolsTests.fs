@@ -160,16 +160,12 @@ let allSchedules () =
 let tests =
     testList "Claims.AnalyticTools" [
         testProp "[CA.1] div v (closed form d f - g2 tr H / 2) = trace of the finite-difference Jacobian of the velocity" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let fd = Differences.divergence (fun y -> oracle.Velocity(y, t)) x (Residuals.spaceStep s t)
             Expect.isLessThan (Tolerances.relativeScalar 1.0 (oracle.VelocityDivergence(x, t)) fd) Tolerances.finiteDifference "div v"
 
         testProp "[CA.1] Lap p = div grad p (finite-difference divergence of p * score) and tr H = div score" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let h = Residuals.spaceStep s t
             let gradP (y: float[]) = let q = oracle.Density(y, t) in oracle.Score(y, t) |> Array.map (fun v -> q * v)
             let fd = Differences.divergence gradP x h
@@ -204,9 +200,7 @@ let tests =
                 Expect.isLessThan (Tolerances.relativeScalar 1e-12 riemann (-log (1.0 - chain.Beta i))) 1e-6 (sprintf "step %d" i)
 
         testProp "[CG.1] Fisher's identity: score = posterior average of the conditional score (dense posterior) = gradient of log p_t" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let a, sg = s.Alpha t, s.Sigma t
             let mean = (Exact.Posterior(oracle.Mixture, s, x, t)).Mean
             let averaged = Array.init x.Length (fun i -> -(x[i] - a * mean[i]) / (sg * sg))

@@ -31,11 +31,6 @@ let fokkerPlanckResiduals (oracle: MixtureOracle) (drift: float[] -> float -> fl
 
 let forwardDrift (s: Schedule) (x: float[]) (t: float) = let f = s.Drift t in x |> Array.map (fun v -> f * v)
 
-let private setup (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
-    let oracle = MixtureOracle(spec.Build(), s)
-    let t = interiorTime s f.Value
-    oracle, t, pointNear oracle.Mixture s t p.Value
-
 /// C1.4 by simulation: Euler–Maruyama paths of dx = f x dt + g dW from a fixed x0 (fine steps) against
 /// N(alpha x0, sigma^2 I): per coordinate a mean z-test, a variance chi-square test and a KS test.
 let conditionalSdeCheck (schedule: Schedule) (steps: int) =
@@ -132,17 +127,17 @@ let tests =
             Residuals.expectBoth (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
 
         testProp "[C2.1] [CD.1] marginal velocity f x - (1/2) g2 score solves the continuity equation of p_t" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             Residuals.expectBoth (continuityResiduals oracle (fun y u -> oracle.Velocity(y, u)) x t) "continuity"
 
         testProp "[C2.1] marginal velocity = E[v_t(x|x0) | x_t = x] (conditional velocity at the posterior mean)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let posterior = Exact.Posterior(oracle.Mixture, s, x, t)
             let averaged = conditionalVelocity s posterior.Mean x t // v(x|x0) is affine in x0
             Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.Velocity(x, t)) averaged) 1e-7 "posterior average"
 
         testProp "[C2.2] [CE.1] p_t solves the Fokker–Planck equation of the marginal SDE" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             Residuals.expectBoth (fokkerPlanckResiduals oracle (forwardDrift s) s.G2 x t) "Fokker–Planck"
 
         testCase "[C2.3] p_t of a two-component mixture is not Gaussian (Hessian of log p_t varies); of Gaussian data it is" <| fun () ->

@@ -15,9 +15,8 @@ open Verified.Verification.Claims.AnalyticToolsTests
 let private classNear (mixture: GaussianMixture) (seed: float[]) = mixture.Label(abs (int (seed[0] * 1000.0)) % mixture.Count)
 
 let private setup (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
-    let oracle = MixtureOracle(spec.Build(), s)
-    let t = interiorTime s f.Value
-    ClassConditional oracle, t, pointNear oracle.Mixture s t p.Value, classNear oracle.Mixture p.Value
+    let oracle, t, x = oracleCase spec s f p
+    ClassConditional oracle, t, x, classNear oracle.Mixture p.Value
 
 /// C6.2 by Monte Carlo: the class frequency among exact posterior draws (x0, c) | x_t = x equals p_t(c | x),
 /// the cross-entropy minimiser (binomial z-test per case).

@@ -31,28 +31,23 @@ let generalisedDrift (oracle: MixtureOracle) (gamma2: float -> float) (y: float[
     let f, g2 = s.Drift t, s.G2 t
     Array.init y.Length (fun i -> -f * y[i] + 0.5 * (g2 + gamma2 t) * score[i])
 
-let private setup (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
-    let oracle = MixtureOracle(spec.Build(), s)
-    let t = interiorTime s f.Value
-    oracle, t, pointNear oracle.Mixture s t p.Value
-
 let tests =
     testList "Claims.ReverseProcess" [
         testProp "[C3.1] q_tau = p_{T-tau} solves d/dtau q = div(f x q) - (1/2) g2 Lap q" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let drift (y: float[]) (u: float) = y |> Array.map (fun v -> -s.Drift u * v)
             Residuals.expectBoth (reverseResiduals oracle drift (fun u -> -s.G2 u) x t) "reverse density PDE"
 
         testProp "[C3.2] [CE.1] reverse SDE (drift -f y + g2 score, diffusion g2) has density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle s.G2) s.G2 x t) "reverse Fokker–Planck"
 
         testProp "[C3.3] [CD.1] reverse PF-ODE (drift -f y + (1/2) g2 score) has density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle (fun _ -> 0.0)) (fun _ -> 0.0) x t) "reverse continuity"
 
         testProp "[C3.5] generalised family: every gamma >= 0 gives density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = setup spec s f p
+            let oracle, t, x = oracleCase spec s f p
             // gamma^2(t) = c g2(t) + k with c and k drawn from the point seed: time-dependent, not tied to g2.
             let c, k = abs p.Value[50], 0.5 * abs p.Value[51]
             let gamma2 (u: float) = c * s.G2 u + k

@@ -101,9 +101,7 @@ let tests =
         testProp "[C4.1] J vanishes exactly at the true score and is quadratic in a perturbation: J(s + e d) = e^2 J(s + d)" <| fun (spec: MixtureSpec) (f: InteriorFraction) (p: PointSeed) ->
             // Per point, the integrand |s_theta - grad log p|^2: the objective's minimiser and its curvature.
             let s = Schedules.VpLinear()
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let score = oracle.Score(x, t)
             let delta = Array.init x.Length (fun i -> p.Value[60 - i])
             let j e = sq (Array.map2 (fun a d -> a + e * d) score delta) score
@@ -111,9 +109,7 @@ let tests =
             Expect.floatClose Accuracy.high (j 0.3) (0.09 * j 1.0) "quadratic"
 
         testProp "[C4.2] Tweedie: (x + sigma^2 score)/alpha equals E[x0|x] from the dense posterior (independent code path)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let score = oracle.Score(x, t)
             let tweedie = Array.init x.Length (fun i -> (x[i] + s.Sigma t ** 2.0 * score[i]) / s.Alpha t)
             Expect.isLessThan (Tolerances.relativeError 1.0 tweedie (Exact.Posterior(oracle.Mixture, s, x, t)).Mean) 1e-7 "Tweedie"
@@ -130,9 +126,7 @@ let tests =
             close (Parameterisation.NoiseToScore(s, x, eps, t)) (eps |> Array.map (fun e -> -e / s.Sigma t)) "s = -eps/sigma"
 
         testProp "[C4.3] [C9.1] a noise model, a data model and the score oracle agree through ModelView in every parameterisation" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let views = [ ModelView(OracleModel oracle); ModelView(Models.noiseModel oracle); ModelView(Models.dataModel oracle) ]
             let read (v: ModelView) (which: int) =
                 let out = Array.zeroCreate x.Length
@@ -148,9 +142,7 @@ let tests =
                     Expect.isLessThan (Tolerances.relativeError 1.0 (read v which) reference) 1e-7 (sprintf "%A via %A" which v.Model.Kind)
 
         testProp "[C4.5] learned ODE/SDE in noise form: f x + g2/(2 sigma) eps and f x + (g2/sigma) eps equal the score forms" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle = MixtureOracle(spec.Build(), s)
-            let t = interiorTime s f.Value
-            let x = pointNear oracle.Mixture s t p.Value
+            let oracle, t, x = oracleCase spec s f p
             let eps = oracle.ExpectedNoise(x, t)
             let score = oracle.Score(x, t)
             let fx, g2, sg = s.Drift t, s.G2 t, s.Sigma t

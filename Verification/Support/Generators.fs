@@ -101,3 +101,10 @@ let pointNear (mixture: GaussianMixture) (s: Schedule) (t: float) (seed: float[]
     let mu = mixture.Mean(abs (int (seed[0] * 1000.0)) % mixture.Count)
     let scale = max 0.3 (s.Sigma t)
     Array.init d (fun i -> s.Alpha t * mu[i] + scale * seed[(i + 1) % seed.Length])
+
+/// The common setup of an oracle property: the oracle of a generated mixture under a schedule, an interior
+/// time, and a point near the noised data.
+let oracleCase (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
+    let oracle = MixtureOracle(spec.Build(), s)
+    let t = interiorTime s f.Value
+    oracle, t, pointNear oracle.Mixture s t p.Value

@@ -30,36 +30,30 @@ let private randomMixture (seed: int) (d: int) (k: int) =
     let covs = covs |> Array.map (fun c -> Array2D.init d d (fun i j -> 0.5 * (c[i, j] + c[j, i])))
     GaussianMixture(weights |> Array.map (fun w -> w / total), means, covs)
 
-/// The oracle of a generated mixture, an interior time and a point near the noised data: the common setup.
-let private caseOf (spec: MixtureSpec) (s: Schedule) (f: InteriorFraction) (p: PointSeed) =
-    let oracle = MixtureOracle(spec.Build(), s)
-    let t = interiorTime s f.Value
-    oracle, t, pointNear oracle.Mixture s t p.Value
-
 let tests =
     testList "Theory.Oracle" [
         testProp "score equals the gradient of log p_t by finite differences" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let byDifferences = Differences.gradient (fun y -> oracle.LogDensity(y, t)) x (spatialStep s t)
             let err = Tolerances.relativeError 1.0 (oracle.Score(x, t)) byDifferences
             Expect.isLessThan err Tolerances.finiteDifference (sprintf "t=%g x=%A" t x)
 
         testProp "Hessian of log p_t equals the Jacobian of the score by finite differences" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let jac = Differences.jacobian (fun y -> oracle.Score(y, t)) x (spatialStep s t)
             let h = oracle.Hessian(x, t)
             let flat (m: float[,]) = [| for i in 0 .. Array2D.length1 m - 1 do for j in 0 .. Array2D.length2 m - 1 -> m[i, j] |]
             Expect.isLessThan (Tolerances.relativeError 1.0 (flat h) (flat jac)) Tolerances.finiteDifference (sprintf "t=%g" t)
 
         testProp "d/dt log p_t equals finite differences in t" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let h = 1e-4 * min (t - s.TMin) (s.TMax - t)
             let byDifferences = Differences.derivative (fun u -> oracle.LogDensity(x, u)) t h
             Expect.isLessThan (Tolerances.relativeScalar 1.0 (oracle.TimeDerivativeLogDensity(x, t)) byDifferences) Tolerances.timeDifference (sprintf "t=%g" t)
 
         testProp "Laplacian of p_t equals the five-point Laplacian of the density" <| fun (spec: MixtureSpec) (f: InteriorFraction) (p: PointSeed) ->
             let s = Schedules.VpLinear()
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let density = oracle.Density(x, t)
             // second differences lose more digits: compare relative to |Lap p| + p / sigma^2
             let byDifferences = Differences.laplacian (fun y -> oracle.Density(y, t)) x (0.01 * s.Sigma t)
@@ -67,14 +61,14 @@ let tests =
             Expect.isLessThan (abs (oracle.Laplacian(x, t) - byDifferences) / max scale 1e-300) 1e-5 (sprintf "t=%g" t)
 
         testProp "[C4.2] E[x0|x] from the posterior mixture equals Tweedie (x + sigma^2 score)/alpha" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let a, sg = s.Alpha t, s.Sigma t
             let score = oracle.Score(x, t)
             let tweedie = Array.init x.Length (fun i -> (x[i] + sg * sg * score[i]) / a)
             Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.PosteriorMean(x, t)) tweedie) 1e-9 (sprintf "t=%g" t)
 
         testProp "[C4.2] E[eps|x] = (x - alpha E[x0|x]) / sigma equals -sigma score" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let a, sg = s.Alpha t, s.Sigma t
             let m = oracle.PosteriorMean(x, t)
             let viaPosterior = Array.init x.Length (fun i -> (x[i] - a * m[i]) / sg)
@@ -82,7 +76,7 @@ let tests =
 
         testProp "[C4.2] posterior covariance equals second-order Tweedie (sigma^2/alpha^2)(I + sigma^2 H)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             // Second-order Tweedie: Cov[x0|x] = (sigma^2/alpha^2)(I + sigma^2 H); H from its own code path.
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let a, sg = s.Alpha t, s.Sigma t
             let cov = oracle.PosteriorCovariance(x, t)
             let h = oracle.Hessian(x, t)
@@ -92,7 +86,7 @@ let tests =
             Expect.isLessThan (Tolerances.relativeError 1.0 (flat cov) (flat expected)) 1e-8 (sprintf "t=%g" t)
 
         testProp "responsibilities are a probability vector" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let oracle, t, x = caseOf spec s f p
+            let oracle, t, x = oracleCase spec s f p
             let r = oracle.Responsibilities(x, t)
             Expect.floatClose Accuracy.veryHigh (Array.sum r) 1.0 "sum"
             Expect.isTrue (r |> Array.forall (fun v -> v >= 0.0)) "non-negative"
