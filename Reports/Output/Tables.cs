@@ -11,7 +11,7 @@ public sealed record Table(string Title, string Intro, string[] Header, List<str
 public static class Tables
 {
     /// <summary>Scientific notation with 3 significant digits.</summary>
-    public static string E(double v) => double.IsFinite(v) ? v.ToString("0.00e+00", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
+    public static string E(double v) => Numbers.E(v);
 
     private static string F(double? v) => v is double d ? Verdicts.F(d) : "n/a";
 

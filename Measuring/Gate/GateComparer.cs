@@ -1,7 +1,6 @@
 using System.Globalization;
 using Verified.Reports.Analysis;
 using Verified.Reports.Model;
-using Verified.Reports.Output;
 
 namespace Verified.Reports.Gate;
 
@@ -91,18 +90,18 @@ public static class GateComparer
     private static GateFinding? ExactGrowth(LadderPoint p, LadderPoint q)
     {
         if (!double.IsFinite(q.Error))
-            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {q.Error}");
+            return new(true, "", $"N={p.N}: error {Numbers.E(p.Error)} -> {q.Error}");
         if (p.Dropped == "round-off")
         {
             // Below the round-off floor the digits are noise: only a gross change counts there.
             return q.Error > 100 * p.Error
-                ? new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance x100 below the round-off floor)")
+                ? new(true, "", $"N={p.N}: error {Numbers.E(p.Error)} -> {Numbers.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance x100 below the round-off floor)")
                 : null;
         }
         if (q.Error > p.Error * (1 + RelativeTolerance))
-            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance +{RelativeTolerance.ToString("0e0", CultureInfo.InvariantCulture)} relative)");
+            return new(true, "", $"N={p.N}: error {Numbers.E(p.Error)} -> {Numbers.E(q.Error)} (x{Ratio(q.Error, p.Error)}; tolerance +{RelativeTolerance.ToString("0e0", CultureInfo.InvariantCulture)} relative)");
         if (q.Error < p.Error * (1 - RelativeTolerance))
-            return new(true, "", $"N={p.N}: error changed {Tables.E(p.Error)} -> {Tables.E(q.Error)} (x{Ratio(q.Error, p.Error)}): the exact output changed; if intended, re-record with baseline --force");
+            return new(true, "", $"N={p.N}: error changed {Numbers.E(p.Error)} -> {Numbers.E(q.Error)} (x{Ratio(q.Error, p.Error)}): the exact output changed; if intended, re-record with baseline --force");
         return null;
     }
 
@@ -121,7 +120,7 @@ public static class GateComparer
         double se = sd / Math.Sqrt(d.Length);
         double baseStat = strong ? p.Samples.Average() : Math.Abs(p.Samples.Average());
         if (mean > PairedZ * se && mean > PracticalGrowth * baseStat)
-            return new(true, "", $"N={p.N}: error {Tables.E(p.Error)} -> {Tables.E(q.Error)}; paired growth {Tables.E(mean)} per sample, z = {(se > 0 ? (mean / se).ToString("0.0", CultureInfo.InvariantCulture) : "inf")} > {PairedZ}");
+            return new(true, "", $"N={p.N}: error {Numbers.E(p.Error)} -> {Numbers.E(q.Error)}; paired growth {Numbers.E(mean)} per sample, z = {(se > 0 ? (mean / se).ToString("0.0", CultureInfo.InvariantCulture) : "inf")} > {PairedZ}");
         return null;
     }
 
