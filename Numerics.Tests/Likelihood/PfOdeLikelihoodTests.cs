@@ -16,8 +16,12 @@ public class PfOdeLikelihoodTests
         public int Dimension => inner.Dimension;
         public PredictionKind Kind => PredictionKind.Noise;
         public Schedule Schedule => inner.Schedule;
-        public void Predict(ReadOnlySpan<double> x, double t, Span<double> output) =>
-            inner.Oracle.ExpectedNoise(x.ToArray(), t).AsSpan().CopyTo(output);
+        public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
+        {
+            int d = Dimension;
+            for (int p = 0; p < x.Length / d; p++)
+                inner.Oracle.ExpectedNoise(x.Slice(p * d, d).ToArray(), t).AsSpan().CopyTo(output.Slice(p * d, d));
+        }
     }
 
     [Theory]

@@ -33,8 +33,13 @@ public abstract class ClassOracleModel : IDiffusionModel
     public Schedule Schedule => Conditional.Oracle.Schedule;
 
     /// <inheritdoc/>
-    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output) => Score(x.ToArray(), t).AsSpan().CopyTo(output);
+    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
+    {
+        int d = Dimension;
+        int n = Check.Batch(x.Length, d, nameof(x));
+        for (int p = 0; p < n; p++) Score(x.Slice(p * d, d).ToArray(), t).AsSpan().CopyTo(output.Slice(p * d, d));
+    }
 
-    /// <summary>The score at (x, t).</summary>
+    /// <summary>The score at (x, t) for one point (length d).</summary>
     protected abstract double[] Score(double[] x, double t);
 }

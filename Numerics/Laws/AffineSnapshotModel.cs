@@ -26,12 +26,12 @@ internal sealed class AffineSnapshotModel(IDiffusionModel inner, string samplerN
     /// <summary>When set, predictions omit the offset b_t.</summary>
     public bool LinearOnly { get; set; }
 
-    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output) => Apply(Lookup(t), x, output);
-
-    /// <summary>The same snapshot applied to <paramref name="count"/> independent blocks of d coordinates: one sampler
-    /// run on this model advances <paramref name="count"/> probes at once, for samplers whose steps act coordinate-wise
-    /// with scalar coefficients (which <see cref="OutputLaw"/> verifies afterwards).</summary>
-    public IDiffusionModel Blocks(int count) => count == 1 ? this : new BlockDiagonal(this, count);
+    /// <summary>The snapshot applied to each point of the batch: one sampler run on a batch advances many probes at once.</summary>
+    public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
+    {
+        var entry = Lookup(t);
+        for (int b = 0; b < x.Length / d; b++) Apply(entry, x.Slice(b * d, d), output.Slice(b * d, d));
+    }
 
     private (double[] Offset, double[] Jacobian) Lookup(double t)
     {
@@ -72,20 +72,6 @@ internal sealed class AffineSnapshotModel(IDiffusionModel inner, string samplerN
             for (int r = 0; r < d; r++) jacobian[r * d + c] = column[r] - offset[r];
         }
         return (offset, jacobian);
-    }
-
-    private sealed class BlockDiagonal(AffineSnapshotModel snapshot, int count) : IDiffusionModel
-    {
-        public int Dimension => snapshot.d * count;
-        public PredictionKind Kind => snapshot.Kind;
-        public Schedule Schedule => snapshot.Schedule;
-
-        public void Predict(ReadOnlySpan<double> x, double t, Span<double> output)
-        {
-            var entry = snapshot.Lookup(t);
-            int d = snapshot.d;
-            for (int b = 0; b < count; b++) snapshot.Apply(entry, x.Slice(b * d, d), output.Slice(b * d, d));
-        }
     }
 }
 

@@ -13,14 +13,14 @@ namespace Verified.Numerics;
 /// Cost: 1 + d + K d probes for K noise draws (K = steps for one draw per step), plus d + 1 model evaluations per
 /// distinct evaluation time. The runs use a snapshot b_t + J_t x of the model (see <see cref="AffineSnapshotModel"/>);
 /// the probes read only its linear part J_t x, from zero start and zero noise except one unit coordinate, so the columns
-/// of A and B_k come out directly, not as differences with c. About 512 / d probes share one sampler run on a
-/// block-diagonal copy of the snapshot (samplers act coordinate-wise with scalar coefficients), so the work is
+/// of A and B_k come out directly, not as differences with c. About 512 / d probes share one sampler run as one
+/// batch of points (the batched sampler contract), so the work is
 /// O(N (1 + K) d^3) multiply-adds for N steps, run in parallel; the sums are taken in a fixed order, so results do not
 /// depend on the thread count. Measured on 2 heavily shared cores, d = 8: N = 256 takes 10-20 ms for an ODE sampler
 /// and 50-85 ms with one draw per step (reverse-SDE EM, DDPM); N = 512 with one draw per step 170-190 ms; d = 1 stays
 /// below 30 ms.
 /// Affinity is verified at the end: one run of the sampler on the ORIGINAL model from a random start with random
-/// noise must match the affine prediction to 1e-8 relative (should the block-diagonal runs not match, the probes are
+/// noise must match the affine prediction to 1e-8 relative (should the batched runs not match, the probes are
 /// redone one per run before giving up). A sampler whose evaluation times or number of draws depend on its inputs
 /// (adaptive RK45), or that is otherwise not affine (norm-ratio Langevin steps, mixture data), is rejected with an
 /// ArgumentException naming the reason.
@@ -30,7 +30,7 @@ public static class OutputLaw
     // Relative agreement required between a direct run and the affine prediction (round-off is ~1e-14).
     private const double AffinityTolerance = 1e-8;
     private const ulong CheckSeed = 0x5EED_0FF1_CE;
-    // Probes per sampler run: about this many coordinates in one block-diagonal run amortise the per-step overhead.
+    // Probes per sampler run: about this many coordinates in one batched run amortise the per-step overhead.
     private const int BlockCoordinates = 512;
 
     /// <summary>The exact output law of <paramref name="sampler"/> on <paramref name="model"/> over <paramref name="grid"/>,
@@ -126,7 +126,7 @@ public static class OutputLaw
         return new GaussianLaw(data.MarginalMean(t), data.MarginalCovariance(t));
     }
 
-    /// <summary>All probe columns, <paramref name="blocks"/> probes per sampler run on the block-diagonal snapshot,
+    /// <summary>All probe columns, <paramref name="blocks"/> probes per sampler run as one batch,
     /// blocks in parallel.</summary>
     private static double[][] ProbeColumns(Sampler sampler, AffineSnapshotModel snapshot, TimeGrid grid, int d, int draws, int evaluations, int blocks)
     {
@@ -148,7 +148,7 @@ public static class OutputLaw
                     else { drawOfBlock[b] = (p - d) / d; coordinateOfBlock[b] = (p - d) % d; }
                 }
                 var noise = new UnitNoise(draws, d, drawOfBlock, coordinateOfBlock, sampler.Info.Name);
-                var result = sampler.Sample(snapshot.Blocks(count), start, grid, noise);
+                var result = sampler.Sample(snapshot, start, grid, noise);
                 if (noise.Consumed != draws || result.Evaluations != evaluations)
                     throw new ArgumentException($"{sampler.Info.Name} used a different number of draws or model evaluations when probed, so it is not a fixed affine map", nameof(sampler));
                 for (int b = 0; b < count; b++) columns[first + b] = result.State.AsSpan(b * d, d).ToArray();

@@ -31,6 +31,7 @@ public interface IDiffusionModel
     /// <summary>The schedule the model's time argument refers to.</summary>
     Schedule Schedule { get; }
 
-    /// <summary>Writes the model's prediction at (x, t) into output (length d). Must be thread-safe.</summary>
+    /// <summary>Writes the model's prediction at (x, t) for a batch: x holds n &gt;= 1 points of dimension d row-major
+    /// (x.Length = n d, point i at [i d, (i + 1) d)); output has the same length and layout. Must be thread-safe.</summary>
     void Predict(ReadOnlySpan<double> x, double t, Span<double> output);
 }

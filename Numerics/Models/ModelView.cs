@@ -4,7 +4,8 @@ namespace Verified.Numerics;
 
 /// <summary>
 /// Reads any model in the parameterisation a sampler needs (THEORY section 4, [133]-[134]):
-/// eps = -sigma s, x0 = (x - sigma eps)/alpha, v = f x - (1/2) g2 s. One model evaluation per call.
+/// eps = -sigma s, x0 = (x - sigma eps)/alpha, v = f x - (1/2) g2 s. One batched model call per evaluation: x is a
+/// batch of n points (length n d) and the conversion, elementwise with coefficients of t only, applies to every point.
 /// </summary>
 public sealed class ModelView
 {
@@ -23,8 +24,8 @@ public sealed class ModelView
     /// <summary>The schedule of the wrapped model.</summary>
     public Schedule Schedule => model.Schedule;
 
-    /// <summary>Number of model evaluations made through this view.</summary>
-    public int Evaluations { get; private set; }
+    /// <summary>Number of batched model calls made through this view (NFE per point).</summary>
+    public int Evaluations { get; internal set; }
 
     /// <summary>Score grad log p_t(x).</summary>
     public void Score(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Score, output);
@@ -40,6 +41,8 @@ public sealed class ModelView
 
     private void Evaluate(ReadOnlySpan<double> x, double t, PredictionKind wanted, Span<double> output)
     {
+        if (output.Length != x.Length)
+            throw new ArgumentException($"output must have the length of x ({x.Length}, a batch of points of dimension {model.Dimension}), got {output.Length}", nameof(output));
         Evaluations++;
         model.Predict(x, t, output);
         var predicted = model.Kind;

@@ -6,6 +6,9 @@ namespace Verified.Numerics;
 /// (CB.1: increments over [t_{i-1}, t_i] are N(0, h I), independent). Used for strong-error studies,
 /// where every step count must see the same path.
 /// </summary>
+/// <remarks>For a batch of n points of dimension d, build the path with dimension n d: its coordinates are n d
+/// independent scalar Brownian motions, i.e. n independent d-dimensional paths, point i driven by coordinates
+/// [i d, (i + 1) d). One generator fills the increments fine step by fine step, so the paths of a batch depend on n.</remarks>
 public sealed class BrownianPath
 {
     private readonly double[] times;   // fine nodes, strictly decreasing
@@ -82,6 +85,8 @@ public sealed class BrownianPath
 
         public void Fill(double from, double to, Span<double> z)
         {
+            if (z.Length != path.Dimension)
+                throw new ArgumentException($"z must have the path's dimension {path.Dimension} (n d for a batch of n points), got {z.Length}", nameof(z));
             if (from == to) { auxiliary.FillGaussian(z); return; }
             var w = path.Increment(from, to);
             double scale = 1.0 / Math.Sqrt(from - to);

@@ -57,18 +57,31 @@ public sealed class PredictorCorrector : Sampler
         double a = Math.Pow(run.Schedule.Alpha(t) / run.Schedule.Alpha(s), 2);
         var score = run.Scratch(0);
         var z = run.Scratch(1);
+        int d = run.Dimension;
         for (int k = 0; k < correctorSteps; k++)
         {
             run.View.Score(x, s, score);
             run.Noise.Fill(s, s, z);
-            double scoreNorm = Norm(score);
-            // A zero score (a stationary point) leaves nothing to correct: epsilon = 0 instead of 0/0.
-            double ratio = stepSize == LangevinStepSize.Fixed ? sigma : scoreNorm == 0 ? 0 : Norm(z) / scoreNorm;
-            double epsilon = 2 * a * Math.Pow(snr * ratio, 2);
-            StepMath.AddScaled(x, epsilon, score);
-            StepMath.AddScaled(x, Math.Sqrt(2 * epsilon), z);
+            // Song et al.'s rule reads the norms of one sample: per point of the batch.
+            for (int p = 0; p < run.Count; p++)
+            {
+                var xp = x.AsSpan(p * d, d);
+                var sp = score.AsSpan(p * d, d);
+                var zp = z.AsSpan(p * d, d);
+                double scoreNorm = Norm(sp);
+                // A zero score (a stationary point) leaves nothing to correct: epsilon = 0 instead of 0/0.
+                double ratio = stepSize == LangevinStepSize.Fixed ? sigma : scoreNorm == 0 ? 0 : Norm(zp) / scoreNorm;
+                double epsilon = 2 * a * Math.Pow(snr * ratio, 2);
+                StepMath.AddScaled(xp, epsilon, sp);
+                StepMath.AddScaled(xp, Math.Sqrt(2 * epsilon), zp);
+            }
         }
     }
 
-    private static double Norm(double[] v) => Math.Sqrt(v.Sum(e => e * e));
+    private static double Norm(ReadOnlySpan<double> v)
+    {
+        double sum = 0;
+        foreach (double e in v) sum += e * e;
+        return Math.Sqrt(sum);
+    }
 }

@@ -31,4 +31,30 @@ public sealed class Rk45 : Sampler
     /// <inheritdoc/>
     protected override void Step(SamplingRun run, int i, double[] x) =>
         AdaptiveRungeKutta.Integrate(ButcherTableau.DormandPrince, (t, y, output) => run.View.Velocity(y, t, output), x, run.Grid[i], run.Grid[i + 1], rtol, atol);
+
+    /// <summary>Step control is per point: each point of the batch is integrated on its own (with its own accepted
+    /// steps, exactly as a batch of one), and Evaluations reports the largest per-point NFE.</summary>
+    protected override void Integrate(SamplingRun run, double[] x, StepCallback? callback)
+    {
+        if (run.Count == 1) { base.Integrate(run, x, callback); return; }
+        int d = run.Dimension, most = 0;
+        var point = new double[d];
+        var grid = run.Grid;
+        var views = new ModelView[run.Count];
+        for (int p = 0; p < run.Count; p++) views[p] = new ModelView(run.View.Model);
+        for (int i = 0; i < grid.Steps; i++)
+        {
+            for (int p = 0; p < run.Count; p++)
+            {
+                var view = views[p];
+                x.AsSpan(p * d, d).CopyTo(point);
+                AdaptiveRungeKutta.Integrate(ButcherTableau.DormandPrince, (t, y, output) => view.Velocity(y, t, output), point, grid[i], grid[i + 1], rtol, atol);
+                point.CopyTo(x, p * d);
+            }
+            CheckFinite(run, i, x);
+            callback?.Invoke(i, grid[i + 1], x);
+        }
+        foreach (var view in views) most = Math.Max(most, view.Evaluations);
+        run.View.Evaluations = most;
+    }
 }

@@ -34,6 +34,23 @@ internal static class Check
             throw new ArgumentException($"{name} must have dimension {expected} (the model's), got {actual}", name);
     }
 
+    /// <summary>A batch of n &gt;= 1 points of dimension d stored row-major: length a positive multiple of d; returns n.</summary>
+    public static int Batch(int length, int dimension, string name)
+    {
+        if (length <= 0 || length % dimension != 0)
+            throw new ArgumentException(
+                $"{name} must be a batch of n >= 1 points of dimension {dimension} (the model's), i.e. a length that is a positive multiple of {dimension}, got length {length}", name);
+        return length / dimension;
+    }
+
+    /// <summary>Every entry of a batch finite; the message names the point and the coordinate.</summary>
+    public static void AllFiniteBatch(ReadOnlySpan<double> values, int dimension, string name)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsFinite(values[i]))
+                throw new ArgumentException($"{name}[{i}] (point {i / dimension}, coordinate {i % dimension}) must be finite, got {values[i]}", name);
+    }
+
     public static void AllFinite(ReadOnlySpan<double> values, string name)
     {
         for (int i = 0; i < values.Length; i++)
