@@ -35,7 +35,7 @@ internal static class Metrics
         [WeakW2] = "tier 0: W2 between the sampler's exact Gaussian output law (start law = exact p_T) and the exact p_{t_min}; KL of the same pair is listed beside it (KL ~ W2^2, so its order is twice)",
         [StrongRk45] = "tier 1, deterministic samplers: RMS over the fixed start points of |X_N(x_i) - X_ref(x_i)|, X_ref = Dormand-Prince RK45 on the PF-ODE (rtol 1e-10, atol 1e-12)",
         [StrongPath] = "tier 1, stochastic samplers: RMS over M paths of |X_N - X_ref|, X_ref = the same sampler on the fine Brownian path (same start, same path); CI by the delta method, plus an allowance for the reference's own error e(N_max) (N_max/N_ref)^p under the declared order p",
-        [WeakMoment] = "tier 1, stochastic samplers: |E phi(X_N) - E phi(X_ref)| with phi(x) = |x|^2 / d, estimated from M coupled pairs (same start and Brownian path); 95% CI = 1.96 sd / sqrt(M) plus the same reference allowance",
+        [WeakMoment] = "tier 1, stochastic samplers: |E phi(X_N) - E phi(X_ref)| with phi(x) = |x|^2 / d, estimated from M coupled pairs (same start and Brownian path), M chosen per ladder from a pilot's variance for the wanted CI width; 95% CI = 1.96 sd / sqrt(M) plus the same reference allowance",
         [StrongFlowMapTolerance] = "adaptive samplers, tier 0: strong-flow-map error of the sampler rebuilt with rtol = atol = tol, one adaptive solve T -> t_min; N = 1/tol, NFE = mean over the start points; error proportional to tol means slope 1",
         [StrongRk45Tolerance] = "adaptive samplers, tier 1: as strong-rk45, against tol; the reference runs at rtol 1e-10, so tol stops at 1e-7",
     };

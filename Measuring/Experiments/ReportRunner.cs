@@ -58,6 +58,7 @@ public static class ReportRunner
                     jobs.Add((info.Name, problem, sc));
         }
         var results = new ConcurrentDictionary<int, List<SeriesResult>>();
+        var mixture = new MixtureStatistics();
         int done = 0;
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, j =>
         {
@@ -67,12 +68,13 @@ public static class ReportRunner
                 ? ToleranceTier.Measure(ToleranceTier.Rebuild(sampler)!, problem, sc, preset)
                 : problem.IsGaussian
                     ? ExactTier.Measure(sampler, problem, sc, preset)
-                    : MixtureTier.Measure(sampler, problem, sc, preset);
+                    : MixtureTier.Measure(sampler, problem, sc, preset, mixture);
             results[j] = measurements.Select(m => Judge(name, problem.Name, sc.Name, m)).ToList();
             progress?.Invoke(Interlocked.Increment(ref done), jobs.Count, $"{name} / {problem.Name} / {sc.Name}");
         });
         var series = Enumerable.Range(0, jobs.Count).SelectMany(j => results[j]).ToList();
         var study = preset.DdpmStudy ? DdpmStudy.Run(samplers, problems, preset) : [];
+        if (mixture.Note(preset) is string throughput) notes.Add(throughput);
         if (request.Samplers is not null) notes.Add($"samplers restricted to: {string.Join(", ", request.Samplers)}");
         if (request.Problems is not null) notes.Add($"problems restricted to: {string.Join(", ", request.Problems)}");
         var settings = new RunSettings(preset.ExactLadder, preset.MixtureLadder, preset.MixtureLadder[^1] * preset.ReferenceFactor,
