@@ -59,6 +59,8 @@ public static class ReportRunner
         }
         var results = new ConcurrentDictionary<int, List<SeriesResult>>();
         var mixture = new MixtureStatistics();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         int done = 0;
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, j =>
         {
@@ -74,7 +76,9 @@ public static class ReportRunner
         });
         var series = Enumerable.Range(0, jobs.Count).SelectMany(j => results[j]).ToList();
         var study = preset.DdpmStudy ? DdpmStudy.Run(samplers, problems, preset) : [];
-        if (mixture.Note(preset) is string throughput) notes.Add(throughput);
+        if (mixture.Note(preset) is string throughput)
+            notes.Add(FormattableString.Invariant(
+                $"{throughput} (whole run: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s CPU in {wall.Elapsed.TotalSeconds:0.0} s wall; a CPU share below the thread count means other jobs shared the machine)"));
         if (request.Samplers is not null) notes.Add($"samplers restricted to: {string.Join(", ", request.Samplers)}");
         if (request.Problems is not null) notes.Add($"problems restricted to: {string.Join(", ", request.Problems)}");
         var settings = new RunSettings(preset.ExactLadder, preset.MixtureLadder, preset.MixtureLadder[^1] * preset.ReferenceFactor,
