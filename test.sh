@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Verified: restores, builds, runs each xunit project and the Expecto
-# claims suite, then the sampler regression gate, and ends with one line "N passed, N failed[, N skipped]".
+# claims suite, then the sampler regression gate and the worked examples (examples/*/run.sh), and ends with one line "N passed, N failed[, N skipped]".
 # Exit status: 0 only when everything built and every test passed.
 #   ./test.sh            the standard suite (<= 10 minutes on 2 cores)
 #   VERIFIED_STRESS=1    reruns the statistical tests with fresh seeds (see docs/STATISTICS.md)
@@ -30,7 +30,7 @@ while IFS= read -r project; do
   s=$(echo "$line" | sed -E 's/.*Skipped: +([0-9]+),.*/\1/')
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [[ $rc -ne 0 || $f -ne 0 ]] && status=1
-done < <(find . -name '*.Tests.csproj' -not -path './artifacts/*' | sort)
+done < <(find . -name '*.Tests.csproj' -not -path './artifacts/*' -not -path './examples/*' | sort)
 
 echo "== Expecto: Verification =="
 extra=()
@@ -54,6 +54,20 @@ fi
 echo "== Reports: sampler regression gate =="
 dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
 if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); else echo "gate exit code $rc"; failed=$((failed + 1)); status=1; fi
+
+# Worked examples (docs/YOUR-SAMPLER.md): each examples/*/run.sh packs this build, runs a user's project against the
+# packages and the tool, and ends with "N passed, N failed" (wrong variants must be judged FAIL and fail the gate).
+for script in examples/*/run.sh; do
+  [[ -x "$script" ]] || continue
+  echo "== example: $script =="
+  out=$(VERIFIED_NO_BUILD=1 "$script" 2>&1); rc=$?
+  echo "$out" | strip_ansi | grep -E "^(PASS|FAIL)  |error|(Passed|Failed)!" | tail -40
+  line=$(echo "$out" | strip_ansi | grep -E "^[0-9]+ passed, [0-9]+ failed$" | tail -1)
+  if [[ -z "$line" ]]; then echo "no summary from $script"; failed=$((failed + 1)); status=1; continue; fi
+  p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+  passed=$((passed + p)); failed=$((failed + f))
+  [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+done
 
 if ((skipped > 0)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 exit $status
