@@ -13,7 +13,7 @@ public static class ReportCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var outDir = new Option<string>("--out") { Description = "Output directory (replaced atomically). Default: artifacts/report under the repository root." };
+        var outDir = new Option<string>("--out") { Description = "Output directory: new, empty, or one an earlier report wrote (only the files Verified wrote there are replaced; a non-empty directory without its marker is refused). Default: artifacts/report under the repository root." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: short ladders, 1-D Gaussian and the ring only (seconds)." };
         var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
         var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
@@ -31,7 +31,7 @@ public static class ReportCommand
             var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)));
             if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
-            if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
+            AtomicDirectory.Preflight(target); // before measuring: a directory we may not write fails in milliseconds
             string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
             if (explicitBaseline is not null && !parse.GetValue(noGate) && !File.Exists(explicitBaseline))
                 throw new InputFileException($"baseline file {explicitBaseline} does not exist; record one with the baseline verb, or pass --no-gate");

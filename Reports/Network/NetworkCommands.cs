@@ -95,7 +95,7 @@ public static class NetworkCommands
         var data = new DataOptions();
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "checkpoint written by train", Required = true };
         var samples = new Option<int>("--samples") { Description = "draws x_t ~ p_t per time (>= 2)", DefaultValueFactory = _ => 4000 };
-        var folder = new Option<DirectoryInfo>("--out-dir") { Description = "where to write network-error.csv and .png", DefaultValueFactory = _ => new DirectoryInfo("artifacts/report/network") };
+        var folder = new Option<DirectoryInfo>("--out-dir") { Description = "where to write network-error.csv and .png (default artifacts/network: outside artifacts/report, which the report verb owns)", DefaultValueFactory = _ => new DirectoryInfo("artifacts/network") };
         var command = new Command("check-network", "Compare a trained network with the exact Gaussian-mixture predictor (per-t error curve, CSV and PNG)");
         data.AddTo(command);
         foreach (var o in new Option[] { checkpoint, samples, folder }) command.Options.Add(o);
