@@ -20,6 +20,7 @@ public static class BaselineCommand
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline;
+            if (Directory.Exists(path)) throw new UserErrorException($"--baseline {path} is a directory; pass the baseline file to write (e.g. {Path.Combine(path, "baseline.json")})");
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
@@ -28,7 +29,7 @@ public static class BaselineCommand
             {
                 try
                 {
-                    var old = ReportJson.Load(path);
+                    var old = BaselineFile.Load(path);
                     var findings = GateComparer.Compare(old, current);
                     if (findings.Count == 0) Console.WriteLine("no change against the previous baseline");
                     else
@@ -42,8 +43,8 @@ public static class BaselineCommand
                     Console.WriteLine($"the previous baseline was not readable ({e.Message}); replacing it");
                 }
             }
-            ReportJson.SaveAtomically(current, path);
-            Console.WriteLine($"baseline written: {Path.GetFullPath(path)} ({current.Series.Count} ladders)");
+            BaselineFile.Save(current, path);
+            Console.WriteLine($"baseline written: {Path.GetFullPath(path)} and {BaselineFile.SamplesPath(Path.GetFileName(path))} ({current.Series.Count} ladders)");
             return ExitCodes.Ok;
         }));
         return command;

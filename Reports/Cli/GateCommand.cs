@@ -30,8 +30,7 @@ public static class GateCheck
     /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).</summary>
     public static int Run(string path, TextWriter output)
     {
-        if (!File.Exists(path)) throw new InputFileException($"baseline file {path} does not exist; record one with the baseline verb");
-        var old = ReportJson.Load(path); // before measuring: a bad file fails in milliseconds
+        var old = BaselineFile.Load(path, Preset.Gate.Name); // before measuring: a bad file fails in milliseconds
         var sw = Stopwatch.StartNew();
         var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "gate");
         if (GateComparer.SettingsMismatch(old, current) is string mismatch)

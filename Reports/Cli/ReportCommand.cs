@@ -33,8 +33,7 @@ public static class ReportCommand
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             AtomicDirectory.Preflight(target); // before measuring: a directory we may not write fails in milliseconds
             string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
-            if (explicitBaseline is not null && !parse.GetValue(noGate) && !File.Exists(explicitBaseline))
-                throw new InputFileException($"baseline file {explicitBaseline} does not exist; record one with the baseline verb, or pass --no-gate");
+            if (explicitBaseline is not null && !parse.GetValue(noGate)) BaselineFile.Load(explicitBaseline, Preset.Gate.Name); // fails before measuring
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
             ReportWriter.Write(report, target);
