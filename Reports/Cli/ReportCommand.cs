@@ -33,24 +33,52 @@ public static class ReportCommand
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             AtomicDirectory.Preflight(target); // before measuring: a directory we may not write fails in milliseconds
             string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
-            if (explicitBaseline is not null && !parse.GetValue(noGate)) BaselineFile.Load(explicitBaseline, Preset.Gate.Name); // fails before measuring
+            // A bad baseline fails before measuring, not after minutes of work.
+            if (!parse.GetValue(noGate) && (explicitBaseline ?? (File.Exists(RepositoryPaths.DefaultBaseline) ? RepositoryPaths.DefaultBaseline : null)) is string check)
+                BaselineFile.Load(check, Preset.Gate.Name);
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
-            ReportWriter.Write(report, target);
-            Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {sw.Elapsed.TotalSeconds:0.0} s");
+            double measured = sw.Elapsed.TotalSeconds;
+            // The gate runs before writing, so that its result is part of report.md / html / json.
+            var (code, gate) = RunGate(parse.GetValue(noGate), explicitBaseline);
+            var provenance = Provenance.Collect(preset.Name, report.Settings.Seed, sw.Elapsed.TotalSeconds, RepositoryPaths.Root);
+            ReportWriter.Write(report, target, gate, provenance);
+            Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {measured:0.0} s (+ gate); gate {gate.Status}");
             foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
-                Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {s.Reason}");
-            if (parse.GetValue(noGate)) return ExitCodes.Ok;
-            // The main job is the report with the regression gate: an explicit --baseline must exist; the default
-            // one may be absent (a checkout without baselines), which skips the gate with a note.
-            if (explicitBaseline is null && !File.Exists(RepositoryPaths.DefaultBaseline))
-            {
-                Console.WriteLine($"gate skipped: no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)");
-                return ExitCodes.Ok;
-            }
-            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out);
+                Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {ReportWriter.ShortReason(s.Reason)}");
+            return code;
         }));
         return command;
+    }
+
+    /// <summary>Runs the gate unless skipped, echoing its output; returns the exit code and the result for the report.</summary>
+    private static (int Code, GateSummary Gate) RunGate(bool skip, string? explicitBaseline)
+    {
+        if (skip) return (ExitCodes.Ok, GateSummary.Skipped("--no-gate"));
+        // An explicit --baseline must exist (checked before measuring); the default one may be absent (a checkout
+        // without baselines), which skips the gate with a note.
+        if (explicitBaseline is null && !File.Exists(RepositoryPaths.DefaultBaseline))
+        {
+            var why = $"no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)";
+            Console.WriteLine($"gate skipped: {why}");
+            return (ExitCodes.Ok, GateSummary.Skipped(why));
+        }
+        var captured = new StringWriter();
+        int code;
+        try
+        {
+            code = GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, captured);
+        }
+        catch (InputFileException e)
+        {
+            Console.Write(captured.ToString());
+            Console.Error.WriteLine($"error: {e.Message}");
+            return (ExitCodes.UsageOrInput, new GateSummary("ERROR", e.Message, []));
+        }
+        Console.Write(captured.ToString());
+        var lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var last = lines.LastOrDefault() ?? "";
+        return (code, new GateSummary(code == ExitCodes.Ok ? "PASSED" : "FAILED", last, lines.SkipLast(1).ToList()));
     }
 
     /// <summary>A list option taking one or more values after one flag.</summary>
