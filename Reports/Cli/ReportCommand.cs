@@ -16,7 +16,7 @@ public static class ReportCommand
         var outDir = new Option<string>("--out") { Description = "Output directory: new, empty, or one an earlier report wrote (only the files Verified wrote there are replaced; a non-empty directory without its marker is refused). Default: artifacts/report under the repository root." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: short ladders, 1-D Gaussian and the ring only (seconds)." };
         var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
-        var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
+        var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated; a comma inside parentheses is part of the name, e.g. rk45(rtol=1E-05,atol=1E-05)).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
@@ -85,8 +85,8 @@ public static class ReportCommand
     internal static Option<string[]> ListOption(string name, string description) =>
         new(name) { Description = description, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
 
-    /// <summary>Flattens "a,b c" into [a, b, c]; null when the option was not given.</summary>
+    /// <summary>Flattens "a,b c" into [a, b, c] (commas inside parentheses belong to the name); null when the option was not given.</summary>
     internal static IReadOnlyList<string>? Split(string[]? values) =>
         values is null || values.Length == 0 ? null
-        : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        : NameList.Split(values);
 }

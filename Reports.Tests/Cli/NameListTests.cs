@@ -1,0 +1,29 @@
+using Verified.Numerics;
+using Verified.Reports.Cli;
+using Verified.Reports.Experiments;
+
+namespace Verified.Reports.Tests.Cli;
+
+public class NameListTests
+{
+    [Fact]
+    public void Commas_inside_parentheses_belong_to_the_name()
+    {
+        Assert.Equal(["rk45(rtol=1E-05,atol=1E-05)", "heun", "pc(snr=0.16,m=1)", "ddim"],
+            NameList.Split(["rk45(rtol=1E-05,atol=1E-05),heun", "pc(snr=0.16,m=1)", " ddim ,"]));
+    }
+
+    [Fact]
+    public void Every_registered_sampler_name_can_be_selected_alone_and_in_a_comma_list()
+    {
+        var names = SamplerRegistry.All().Select(s => s.Info.Name).ToList();
+        Assert.Contains(names, n => n.Contains(',', StringComparison.Ordinal)); // the case this guards
+        foreach (var n in names)
+        {
+            var request = new RunRequest(Preset.Quick, ReportCommand.Split([n]));
+            Assert.Null(ReportRunner.Validate(request));
+            Assert.Equal([n], request.Samplers);
+        }
+        Assert.Equal(names, ReportCommand.Split([string.Join(",", names)]));
+    }
+}
