@@ -55,5 +55,19 @@ echo "== Reports: sampler regression gate =="
 dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
 if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); else echo "gate exit code $rc"; failed=$((failed + 1)); status=1; fi
 
+# The report page (docs/REPORTS.md): a quick report, checked in headless Chromium (renders, no broken image, the
+# summary on the first 1400x900 screen) and for size (report.html <= 2 MB). Skipped with a note without Chromium.
+echo "== Reports: report page in headless Chromium =="
+page="$results/report-page"
+if dotnet run --project Reports -c "$config" --no-build -- report --quick --no-gate --out "$page" > "$results/report-page.log" 2>&1; then
+  size=$(stat -c %s "$page/report.html")
+  Reports/check-report-page.sh "$page" "$results/report-page.png"; rc=$?
+  if [[ $rc -eq 77 ]]; then skipped=$((skipped + 1))
+  elif [[ $rc -eq 0 && $size -le 2097152 ]]; then echo "report.html $size bytes (<= 2 MB)"; passed=$((passed + 1))
+  else echo "page check failed (exit $rc, report.html $size bytes)"; failed=$((failed + 1)); status=1; fi
+else
+  tail -20 "$results/report-page.log"; echo "quick report failed"; failed=$((failed + 1)); status=1
+fi
+
 if ((skipped > 0)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 exit $status

@@ -11,7 +11,7 @@ public sealed record Figure(string FileName, string Caption, byte[] Png);
 /// <summary>
 /// ScottPlot figures as small multiples: per (problem, schedule, metric), one panel per declared order with at
 /// most <see cref="MaxSeries"/> series, each in its own colour and marker, its fitted order and verdict in the
-/// legend; samplers whose ladders coincide are folded into one series named "a = b"; one labelled reference slope
+/// legend; samplers whose ladders coincide (to 6 digits) are folded into one series named "a = b"; one labelled reference slope
 /// per panel; log axes that name the metric. Convergence panels plot error against N (against the tolerance for
 /// adaptive samplers), work-precision panels against NFE. Wall-time plots are not drawn: timings measured beside
 /// other jobs are noise (they stay in report.json).
@@ -52,9 +52,10 @@ public static class Figures
         return figures;
     }
 
-    /// <summary>Ladders with the same N and errors (to 12 digits) are one series.</summary>
+    /// <summary>Ladders with the same N and errors to 6 significant digits (indistinguishable on a plot; e.g. two
+    /// formulas of one method) are one series.</summary>
     internal static List<Drawn> Fold(IEnumerable<SeriesResult> rows) =>
-        rows.GroupBy(r => string.Join(";", r.Points.Select(p => $"{p.N}:{p.Error.ToString("G12", CultureInfo.InvariantCulture)}")))
+        rows.GroupBy(r => string.Join(";", r.Points.Select(p => $"{p.N}:{p.Error.ToString("G6", CultureInfo.InvariantCulture)}")))
             .Select(g => new Drawn(string.Join(" = ", g.Select(r => r.Sampler)), g.First())).ToList();
 
     /// <summary>Panels: one per declared order, split into parts of at most <see cref="MaxSeries"/> series.</summary>
@@ -92,6 +93,14 @@ public static class Figures
                 ? Math.Pow(10, v).ToString("0", CultureInfo.InvariantCulture)
                 : $"1e{Math.Round(v).ToString("0", CultureInfo.InvariantCulture)}",
         };
+    }
+
+    /// <summary>A log axis ticked at the ladder's own N (4, 8, 16, ...), which decades alone would leave bare.</summary>
+    private static void LadderAxis(IAxis axis, IEnumerable<int> steps)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (int n in steps.Distinct().Order()) ticks.AddMajor(Math.Log10(n), n.ToString(CultureInfo.InvariantCulture));
+        axis.TickGenerator = ticks;
     }
 
     private static string Legend(Drawn d) =>
@@ -137,11 +146,12 @@ public static class Figures
             reference.LinePattern = LinePattern.Dotted;
             reference.LineWidth = 2;
             reference.LegendText = $"reference slope {Verdicts.F(declared)} (declared order)";
-            var label = plot.Add.Text($"order {Verdicts.F(declared)}", lastX, y1);
+            var label = plot.Add.Text($"slope {Verdicts.F(declared)}", (firstX + lastX) / 2, (y0 + y1) / 2 + 0.15);
             label.LabelFontSize = 12;
             label.LabelFontColor = Colors.Black.WithAlpha(0.7);
         }
-        LogAxis(plot.Axes.Bottom, integers: !tolerance);
+        if (tolerance) LogAxis(plot.Axes.Bottom);
+        else LadderAxis(plot.Axes.Bottom, drawn.SelectMany(d => d.Row.Points).Select(p => p.N));
         LogAxis(plot.Axes.Left);
         plot.XLabel(tolerance ? "tolerance tol = rtol = atol (log scale)" : "N, steps (log scale)");
         plot.YLabel(ErrorLabel(drawn[0].Row.Metric));

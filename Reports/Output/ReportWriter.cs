@@ -136,7 +136,7 @@ public static class ReportWriter
         sb.AppendLine("<style>body{font-family:sans-serif;margin:1em 2em;max-width:1800px}h1{font-size:22px;margin:.2em 0}h2{font-size:18px;margin-top:1.4em}" +
             "table{border-collapse:collapse;font-size:12px;margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 5px;text-align:left}th{background:#eee}" +
             ".PASS{background:#cfe8cf}.FAIL{background:#f4a6a6}.INCONCLUSIVE{background:#fde49c}.na{background:#fafafa}" +
-            ".matrix td{text-align:center;white-space:nowrap}.matrix th.row{white-space:nowrap;font-weight:normal}.decl{color:#555;font-size:11px}" +
+            ".matrix{font-size:11px}.matrix td{text-align:center;white-space:nowrap;padding:1px 3px}.matrix th.row{white-space:nowrap;font-weight:normal}.decl{color:#555;font-size:11px}" +
             ".verdict{font-size:18px;font-weight:bold;padding:6px 10px;display:inline-block;margin:4px 0}.gate{font-size:15px;padding:4px 10px;display:inline-block}" +
             ".PASSED{background:#cfe8cf}.FAILED{background:#f4a6a6}.SKIPPED,.ERROR{background:#fde49c}" +
             "figure{display:inline-block;margin:6px;width:47%;vertical-align:top}figure img{width:100%;border:1px solid #ddd}figcaption{font-size:12px}" +
