@@ -27,3 +27,27 @@ public class NameListTests
         Assert.Equal(names, ReportCommand.Split([string.Join(",", names)]));
     }
 }
+
+public class ListCommandTests
+{
+    [Fact]
+    public void List_names_every_registered_sampler_problem_schedule_and_preset()
+    {
+        var output = new StringWriter();
+        ListCommand.Write(null, output);
+        var text = output.ToString();
+        foreach (var name in SamplerRegistry.All().Select(s => s.Info.Name)) Assert.Contains($"  {name} | ", text);
+        foreach (var name in Problems.Names) Assert.Contains($"  {name} | ", text);
+        foreach (var c in ScheduleCases.All) Assert.Contains($"  {c.Name} | {c.Schedule.Name} | ", text);
+        foreach (var p in new[] { "quick", "default", "full", "gate" }) Assert.Contains($"  {p} | ", text);
+        Assert.Equal(ExitCodes.UsageOrInput, CommandTree.Run(["list", "bogus"], new StringWriter()));
+    }
+
+    [Fact]
+    public void Train_accepts_the_report_schedule_names()
+    {
+        foreach (var c in ScheduleCases.All)
+            Assert.Equal(c.Schedule.Name, ListCommand.TheoryScheduleName(c.Name));
+        Assert.Equal("vp-linear(0.1,20)", ListCommand.TheoryScheduleName("vp-linear(0.1,20)"));
+    }
+}
