@@ -13,9 +13,10 @@ public static class BaselineCommand
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file to write. Default: reports/baseline.json under the repository root." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
-        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed).")
+        var shard = Shard.Option();
+        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed). With --shard, write a shard's part for the merge verb.")
         {
-            baseline, force,
+            baseline, force, shard,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -24,12 +25,16 @@ public static class BaselineCommand
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
-            var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "baseline");
+            var part = Shard.Parse(parse.GetValue(shard))?.Samplers(null);
+            if (part is not null && parse.GetValue(baseline) is not { Length: > 0 })
+                throw new UserErrorException("--shard: pass --baseline FILE for this shard's part (the merge verb joins the parts into reports/baseline.json)");
+            var current = ProgressDisplay.Run(new RunRequest(Preset.Gate, part), "baseline");
             if (exists)
             {
                 try
                 {
                     var old = BaselineFile.Load(path);
+                    if (part is not null) old = old with { Series = old.Series.Where(s => part.Contains(s.Sampler)).ToList() };
                     var findings = GateComparer.Compare(old, current);
                     if (findings.Count == 0) Console.WriteLine("no change against the previous baseline");
                     else

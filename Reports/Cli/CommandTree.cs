@@ -13,6 +13,7 @@ public static class CommandTree
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(Network.NetworkCommands.Train());
         root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
         return root;

@@ -13,12 +13,14 @@ public static class GateCommand
     public static Command Create()
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file. Default: reports/baseline.json under the repository root." };
+        var shard = Shard.Option();
         var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. Exit 0 pass, 1 regression, 2 usage or input error.")
         {
-            baseline,
+            baseline, shard,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
-            GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out)));
+            GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out,
+                Shard.Parse(parse.GetValue(shard))?.Samplers(null))));
         return command;
     }
 }
@@ -26,13 +28,14 @@ public static class GateCommand
 /// <summary>The gate itself, shared by the <c>gate</c> verb and the end of <c>report</c>.</summary>
 public static class GateCheck
 {
-    /// <summary>Re-measures the gate preset, compares it with the baseline at <paramref name="path"/>, prints the findings;
+    /// <summary>Re-measures the gate preset (only <paramref name="samplers"/> when given: a shard), compares it with the baseline at <paramref name="path"/>, prints the findings;
     /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).</summary>
-    public static int Run(string path, TextWriter output)
+    public static int Run(string path, TextWriter output, IReadOnlyList<string>? samplers = null)
     {
         var old = BaselineFile.Load(path, Preset.Gate.Name); // before measuring: a bad file fails in milliseconds
+        if (samplers is not null) old = old with { Series = old.Series.Where(s => samplers.Contains(s.Sampler)).ToList() }; // --shard: this shard's ladders
         var sw = Stopwatch.StartNew();
-        var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "gate");
+        var current = ProgressDisplay.Run(new RunRequest(Preset.Gate, samplers), "gate");
         if (GateComparer.SettingsMismatch(old, current) is string mismatch)
             throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
         var findings = GateComparer.Compare(old, current);

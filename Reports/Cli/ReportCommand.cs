@@ -19,16 +19,19 @@ public static class ReportCommand
         var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated; a comma inside parentheses is part of the name, e.g. rk45(rtol=1E-05,atol=1E-05)).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
+        var shard = Shard.Option();
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
         var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
         {
-            outDir, quick, full, samplers, problems, noGate, baseline,
+            outDir, quick, full, samplers, problems, noGate, baseline, shard,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
             var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
-            var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)));
+            var selected = Split(parse.GetValue(samplers));
+            var part = Shard.Parse(parse.GetValue(shard));
+            var request = new RunRequest(preset, part?.Samplers(selected) ?? selected, Split(parse.GetValue(problems)));
             if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             AtomicDirectory.Preflight(target); // before measuring: a directory we may not write fails in milliseconds
@@ -40,7 +43,7 @@ public static class ReportCommand
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
             double measured = sw.Elapsed.TotalSeconds;
             // The gate runs before writing, so that its result is part of report.md / html / json.
-            var (code, gate) = RunGate(parse.GetValue(noGate), explicitBaseline);
+            var (code, gate) = RunGate(parse.GetValue(noGate), explicitBaseline, part is null ? null : request.Samplers);
             var provenance = Provenance.Collect(preset.Name, report.Settings.Seed, sw.Elapsed.TotalSeconds, RepositoryPaths.Root);
             ReportWriter.Write(report, target, gate, provenance);
             Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {measured:0.0} s (+ gate); gate {gate.Status}");
@@ -52,7 +55,7 @@ public static class ReportCommand
     }
 
     /// <summary>Runs the gate unless skipped, echoing its output; returns the exit code and the result for the report.</summary>
-    private static (int Code, GateSummary Gate) RunGate(bool skip, string? explicitBaseline)
+    private static (int Code, GateSummary Gate) RunGate(bool skip, string? explicitBaseline, IReadOnlyList<string>? samplers)
     {
         if (skip) return (ExitCodes.Ok, GateSummary.Skipped("--no-gate"));
         // An explicit --baseline must exist (checked before measuring); the default one may be absent (a checkout
@@ -67,7 +70,7 @@ public static class ReportCommand
         int code;
         try
         {
-            code = GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, captured);
+            code = GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, captured, samplers);
         }
         catch (InputFileException e)
         {
