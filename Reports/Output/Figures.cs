@@ -72,7 +72,7 @@ public static class Figures
 
     private static bool IsTolerance(string metric) => metric.EndsWith("-vs-tol", StringComparison.Ordinal);
 
-    private static string ErrorLabel(string metric) => metric switch
+    private static string ErrorLabel(string metric) => metric.Replace("-vs-tol", "", StringComparison.Ordinal) switch
     {
         "weak-w2" => "W2 distance to the exact law (log scale)",
         "strong-flow-map" => "RMS error vs exact flow map (log scale)",
