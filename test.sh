@@ -38,6 +38,8 @@ extra=()
 out=$(dotnet run --project Verification -c "$config" --no-build -- --summary --colours 0 --no-spinner \
         --junit-summary "$results/verification.junit.xml" "${extra[@]}" 2>&1); rc=$?
 echo "$out" | strip_ansi | grep -vE "^\s+Verified\." | grep -vE "^\s*at " | tail -60
+# --colours 0 (and a pipe) must give plain text: no ANSI escape anywhere in the suite's output.
+if grep -q $'\x1b' <<< "$out"; then echo "ANSI escapes in the --colours 0 output"; failed=$((failed + 1)); status=1; else passed=$((passed + 1)); fi
 line=$(echo "$out" | strip_ansi | grep -E "EXPECTO! .* tests run" | tail -1)
 if [[ -z "$line" ]]; then
   echo "no Expecto summary"; failed=$((failed + 1)); status=1

@@ -44,6 +44,7 @@ let allTests =
 
 [<EntryPoint>]
 let main argv =
+    if PlainOutput.wanted argv then PlainOutput.install ()
     if Array.contains "--list-claims" argv then
         // docs/CLAIMS.md: dotnet run --project Verification -c Release -- --list-claims > docs/CLAIMS.md
         printfn "%s" (Catalogue.markdown root)
