@@ -38,6 +38,8 @@ extra=()
 out=$(dotnet run --project Verification -c "$config" --no-build -- --summary --colours 0 --no-spinner \
         --junit-summary "$results/verification.junit.xml" "${extra[@]}" 2>&1); rc=$?
 echo "$out" | strip_ansi | grep -vE "^\s+Verified\." | grep -vE "^\s*at " | tail -60
+# --colours 0 (and a pipe) must give plain text: no ANSI escape anywhere in the suite's output.
+if grep -q $'\x1b' <<< "$out"; then echo "ANSI escapes in the --colours 0 output"; failed=$((failed + 1)); status=1; else passed=$((passed + 1)); fi
 line=$(echo "$out" | strip_ansi | grep -E "EXPECTO! .* tests run" | tail -1)
 if [[ -z "$line" ]]; then
   echo "no Expecto summary"; failed=$((failed + 1)); status=1
@@ -54,6 +56,20 @@ fi
 echo "== Reports: sampler regression gate =="
 dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
 if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); else echo "gate exit code $rc"; failed=$((failed + 1)); status=1; fi
+
+# The report page (docs/REPORTS.md): a quick report, checked in headless Chromium (renders, no broken image, the
+# summary on the first 1400x900 screen) and for size (report.html <= 2 MB). Skipped with a note without Chromium.
+echo "== Reports: report page in headless Chromium =="
+page="$results/report-page"
+if dotnet run --project Reports -c "$config" --no-build -- report --quick --no-gate --out "$page" > "$results/report-page.log" 2>&1; then
+  size=$(stat -c %s "$page/report.html")
+  Reports/check-report-page.sh "$page" "$results/report-page.png"; rc=$?
+  if [[ $rc -eq 77 ]]; then skipped=$((skipped + 1))
+  elif [[ $rc -eq 0 && $size -le 2097152 ]]; then echo "report.html $size bytes (<= 2 MB)"; passed=$((passed + 1))
+  else echo "page check failed (exit $rc, report.html $size bytes)"; failed=$((failed + 1)); status=1; fi
+else
+  tail -20 "$results/report-page.log"; echo "quick report failed"; failed=$((failed + 1)); status=1
+fi
 
 # Worked examples (docs/YOUR-SAMPLER.md): each examples/*/run.sh packs this build, runs a user's project against the
 # packages and the tool, and ends with "N passed, N failed" (wrong variants must be judged FAIL and fail the gate).

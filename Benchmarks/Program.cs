@@ -11,6 +11,9 @@ switch (args[0])
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(OracleScore).Assembly).Run(args[1..]);
         return 0;
+    case "throughput" when args.Skip(1).Any(a => a is "--help" or "-h"):
+        Console.WriteLine(usage);
+        return 0;
     case "throughput":
         var options = new Dictionary<string, int> { ["--samples"] = 1_000_000, ["--steps"] = 100, ["--threads"] = 2, ["--dim"] = 2, ["--torch-samples"] = 0 };
         for (int i = 1; i < args.Length; i += 2)

@@ -44,10 +44,16 @@ let allTests =
 
 [<EntryPoint>]
 let main argv =
+    if PlainOutput.wanted argv then PlainOutput.install ()
     if Array.contains "--list-claims" argv then
         // docs/CLAIMS.md: dotnet run --project Verification -c Release -- --list-claims > docs/CLAIMS.md
         printfn "%s" (Catalogue.markdown root)
         0
     else
+        if Array.contains "--help" argv || Array.contains "-h" argv then
+            // Expecto prints its own options below; this program adds one.
+            printfn "Verified claims suite (Expecto). Option of this program:"
+            printfn "  --list-claims        print the claim catalogue (the text of docs/CLAIMS.md) and exit"
+            printfn "Expecto's options:"
         // The runner's exit code is the program's exit code: a failing test fails CI.
         runTestsWithCLIArgs [] argv allTests

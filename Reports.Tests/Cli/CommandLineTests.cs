@@ -27,7 +27,7 @@ public class CommandLineTests
     [Fact]
     public void Help_exits_0_on_every_verb()
     {
-        foreach (var verb in new[] { "report", "gate", "baseline" })
+        foreach (var verb in new[] { "report", "gate", "baseline", "list", "train", "check-network" })
             Assert.Equal(ExitCodes.Ok, CommandTree.Run([verb, "--help"]));
     }
 

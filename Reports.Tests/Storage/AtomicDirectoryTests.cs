@@ -9,8 +9,7 @@ public class AtomicDirectoryTests
     {
         using var root = new Fixtures.TempDir();
         var target = Path.Combine(root.Path, "report");
-        Directory.CreateDirectory(target);
-        File.WriteAllText(Path.Combine(target, "report.md"), "old report");
+        AtomicDirectory.Write(target, dir => File.WriteAllText(Path.Combine(dir, "report.md"), "old report"));
         Assert.Throws<InvalidOperationException>(() => AtomicDirectory.Write(target, dir =>
         {
             File.WriteAllText(Path.Combine(dir, "report.md"), "half");
@@ -21,15 +20,25 @@ public class AtomicDirectoryTests
     }
 
     [Fact]
-    public void Success_replaces_the_whole_directory()
+    public void Success_replaces_Verifieds_own_files()
+    {
+        using var root = new Fixtures.TempDir();
+        var target = Path.Combine(root.Path, "report");
+        AtomicDirectory.Write(target, dir => File.WriteAllText(Path.Combine(dir, "stale.png"), "x"));
+        AtomicDirectory.Write(target, dir => File.WriteAllText(Path.Combine(dir, "report.md"), "new"));
+        Assert.Equal([AtomicDirectory.MarkerName, "report.md"], Directory.GetFiles(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([target], Directory.GetDirectories(root.Path));
+    }
+
+    [Fact]
+    public void An_empty_existing_directory_is_used()
     {
         using var root = new Fixtures.TempDir();
         var target = Path.Combine(root.Path, "report");
         Directory.CreateDirectory(target);
-        File.WriteAllText(Path.Combine(target, "stale.png"), "x");
         AtomicDirectory.Write(target, dir => File.WriteAllText(Path.Combine(dir, "report.md"), "new"));
-        Assert.Equal(["report.md"], Directory.GetFiles(target).Select(Path.GetFileName));
-        Assert.Equal([target], Directory.GetDirectories(root.Path));
+        Assert.Equal("new", File.ReadAllText(Path.Combine(target, "report.md")));
+        Assert.Equal(["report.md"], AtomicDirectory.OwnedFiles(target));
     }
 
     [Fact]
@@ -38,6 +47,6 @@ public class AtomicDirectoryTests
         using var root = new Fixtures.TempDir();
         var target = Path.Combine(root.Path, "report");
         File.WriteAllText(target, "I am a file");
-        Assert.Throws<IOException>(() => AtomicDirectory.Write(target, _ => { }));
+        Assert.Throws<OutputDirectoryException>(() => AtomicDirectory.Write(target, _ => { }));
     }
 }

@@ -14,24 +14,33 @@ public static class BaselineCommand
         var baseline = new Option<string>("--baseline") { Description = "Baseline file to write. Default: reports/baseline.json under the repository root." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
         var samplers = new SamplerOptions("Record only these samplers (exact names, built-in or from --assembly; space or comma separated).");
-        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed).")
+        var shard = Shard.Option();
+        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed). With --shard, write a shard's part for the merge verb.")
         {
-            baseline, force,
+            baseline, force, shard,
         };
         samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline;
+            if (Directory.Exists(path)) throw new UserErrorException($"--baseline {path} is a directory; pass the baseline file to write (e.g. {Path.Combine(path, "baseline.json")})");
             var request = samplers.Request(parse, Preset.Gate);
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
+            if (Shard.Parse(parse.GetValue(shard)) is { } part)
+            {
+                if (parse.GetValue(baseline) is not { Length: > 0 })
+                    throw new UserErrorException("--shard: pass --baseline FILE for this shard's part (the merge verb joins the parts into reports/baseline.json)");
+                request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
+            }
             var current = ProgressDisplay.Run(request, "baseline");
             if (exists)
             {
                 try
                 {
-                    var old = ReportJson.Load(path);
+                    var old = BaselineFile.Load(path);
+                    if (request.Samplers is { } only) old = old with { Series = old.Series.Where(s => only.Contains(s.Sampler)).ToList() };
                     var findings = GateComparer.Compare(old, current);
                     if (findings.Count == 0) Console.WriteLine("no change against the previous baseline");
                     else
@@ -45,8 +54,8 @@ public static class BaselineCommand
                     Console.WriteLine($"the previous baseline was not readable ({e.Message}); replacing it");
                 }
             }
-            ReportJson.SaveAtomically(current, path);
-            Console.WriteLine($"baseline written: {Path.GetFullPath(path)} ({current.Series.Count} ladders)");
+            BaselineFile.Save(current, path);
+            Console.WriteLine($"baseline written: {Path.GetFullPath(path)} and {BaselineFile.SamplesPath(Path.GetFileName(path))} ({current.Series.Count} ladders)");
             return ExitCodes.Ok;
         }));
         return command;

@@ -12,6 +12,8 @@ public static class CommandTree
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(Network.NetworkCommands.Train());
         root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
         return root;

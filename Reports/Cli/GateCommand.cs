@@ -14,14 +14,16 @@ public static class GateCommand
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file. Default: reports/baseline.json under the repository root." };
         var samplers = new SamplerOptions("Gate only these samplers (exact names, built-in or from --assembly; space or comma separated); the baseline is judged only for them.");
+        var shard = Shard.Option();
         var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. Exit 0 pass, 1 regression, 2 usage or input error.")
         {
-            baseline,
+            baseline, shard,
         };
         samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             var request = samplers.Request(parse, Preset.Gate);
+            if (Shard.Parse(parse.GetValue(shard)) is { } part) request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
             return GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
         }));
         return command;
@@ -37,8 +39,7 @@ public static class GateCheck
     /// preset. When it names samplers, the baseline is judged only for those.</summary>
     public static int Run(string path, TextWriter output, RunRequest? request = null)
     {
-        if (!File.Exists(path)) throw new InputFileException($"baseline file {path} does not exist; record one with the baseline verb");
-        var old = ReportJson.Load(path); // before measuring: a bad file fails in milliseconds
+        var old = BaselineFile.Load(path, Preset.Gate.Name); // before measuring: a bad file fails in milliseconds
         request = (request ?? new RunRequest(Preset.Gate)) with { Preset = Preset.Gate };
         if (request.Samplers is { } only)
             old = old with { Series = old.Series.Where(s => only.Contains(s.Sampler)).ToList() };

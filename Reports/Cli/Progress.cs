@@ -19,7 +19,7 @@ internal static class ProgressDisplay
                 lock (gate)
                 {
                     int tenth = done * 10 / Math.Max(1, total);
-                    if (tenth > lastTenth) { lastTenth = tenth; Console.Error.WriteLine($"{title}: {done}/{total} ladders"); }
+                    if (tenth > lastTenth) { lastTenth = tenth; Console.Error.WriteLine($"{title}: {done}/{total} runs (sampler, problem, schedule; each gives one ladder per metric)"); }
                 }
             });
             return doc;

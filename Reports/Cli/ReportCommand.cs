@@ -13,16 +13,17 @@ public static class ReportCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var outDir = new Option<string>("--out") { Description = "Output directory (replaced atomically). Default: artifacts/report under the repository root." };
+        var outDir = new Option<string>("--out") { Description = "Output directory: new, empty, or one an earlier report wrote (only the files Verified wrote there are replaced; a non-empty directory without its marker is refused). Default: artifacts/report under the repository root." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: short ladders, 1-D Gaussian and the ring only (seconds)." };
         var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
         var samplers = new SamplerOptions("Only these samplers (exact names, built-in or from --assembly; space or comma separated).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
+        var shard = Shard.Option();
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
         var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
         {
-            outDir, quick, full, problems, noGate, baseline,
+            outDir, quick, full, problems, noGate, baseline, shard,
         };
         samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
@@ -30,28 +31,57 @@ public static class ReportCommand
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
             var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
             var request = samplers.Request(parse, preset, Split(parse.GetValue(problems)));
+            var part = Shard.Parse(parse.GetValue(shard));
+            if (part is not null) request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
-            if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
+            AtomicDirectory.Preflight(target); // before measuring: a directory we may not write fails in milliseconds
             string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
-            if (explicitBaseline is not null && !parse.GetValue(noGate) && !File.Exists(explicitBaseline))
-                throw new InputFileException($"baseline file {explicitBaseline} does not exist; record one with the baseline verb, or pass --no-gate");
+            // A bad baseline fails before measuring, not after minutes of work.
+            if (!parse.GetValue(noGate) && (explicitBaseline ?? (File.Exists(RepositoryPaths.DefaultBaseline) ? RepositoryPaths.DefaultBaseline : null)) is string check)
+                BaselineFile.Load(check, Preset.Gate.Name);
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
-            ReportWriter.Write(report, target);
-            Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {sw.Elapsed.TotalSeconds:0.0} s");
+            double measured = sw.Elapsed.TotalSeconds;
+            // The gate runs before writing, so that its result is part of report.md / html / json.
+            var (code, gate) = RunGate(parse.GetValue(noGate), explicitBaseline, request with { Problems = null });
+            var provenance = Provenance.Collect(preset.Name, report.Settings.Seed, sw.Elapsed.TotalSeconds, RepositoryPaths.Root);
+            ReportWriter.Write(report, target, gate, provenance);
+            Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {measured:0.0} s (+ gate); gate {gate.Status}");
             foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
-                Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {s.Reason}");
-            if (parse.GetValue(noGate)) return ExitCodes.Ok;
-            // The main job is the report with the regression gate: an explicit --baseline must exist; the default
-            // one may be absent (a checkout without baselines), which skips the gate with a note.
-            if (explicitBaseline is null && !File.Exists(RepositoryPaths.DefaultBaseline))
-            {
-                Console.WriteLine($"gate skipped: no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)");
-                return ExitCodes.Ok;
-            }
-            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out, request with { Problems = null });
+                Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {ReportWriter.ShortReason(s.Reason)}");
+            return code;
         }));
         return command;
+    }
+
+    /// <summary>Runs the gate unless skipped, echoing its output; returns the exit code and the result for the report.</summary>
+    private static (int Code, GateSummary Gate) RunGate(bool skip, string? explicitBaseline, RunRequest request)
+    {
+        if (skip) return (ExitCodes.Ok, GateSummary.Skipped("--no-gate"));
+        // An explicit --baseline must exist (checked before measuring); the default one may be absent (a checkout
+        // without baselines), which skips the gate with a note.
+        if (explicitBaseline is null && !File.Exists(RepositoryPaths.DefaultBaseline))
+        {
+            var why = $"no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)";
+            Console.WriteLine($"gate skipped: {why}");
+            return (ExitCodes.Ok, GateSummary.Skipped(why));
+        }
+        var captured = new StringWriter();
+        int code;
+        try
+        {
+            code = GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, captured, request);
+        }
+        catch (InputFileException e)
+        {
+            Console.Write(captured.ToString());
+            Console.Error.WriteLine($"error: {e.Message}");
+            return (ExitCodes.UsageOrInput, new GateSummary("ERROR", e.Message, []));
+        }
+        Console.Write(captured.ToString());
+        var lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var last = lines.LastOrDefault() ?? "";
+        return (code, new GateSummary(code == ExitCodes.Ok ? "PASSED" : "FAILED", last, lines.SkipLast(1).ToList()));
     }
 
     /// <summary>A list option taking one or more values after one flag.</summary>

@@ -15,7 +15,7 @@ public static class VerbRunner
         {
             return body();
         }
-        catch (Exception e) when (e is UserErrorException or InputFileException)
+        catch (Exception e) when (e is UserErrorException or InputFileException or OutputDirectoryException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.UsageOrInput;

@@ -49,7 +49,7 @@ public static class NetworkCommands
         var data = new DataOptions();
         var output = new Option<FileInfo>("--out") { Description = "checkpoint file to write", Required = true };
         var target = new Option<NetworkTarget>("--target") { Description = "Noise (DSM), Data, VPrediction, or Velocity (flow matching)", DefaultValueFactory = _ => NetworkTarget.Noise };
-        var schedule = new Option<string?>("--schedule") { Description = "schedule name (default: vp-linear(0.1,20); linear-interpolant for Velocity)" };
+        var schedule = new Option<string?>("--schedule") { Description = "schedule: a report name (vp-linear, vp-cosine, edm, linear-interpolant, follmer; see the list verb) or its full name (default: vp-linear; linear-interpolant for Velocity)" };
         var hidden = new Option<int>("--hidden") { Description = "hidden width", DefaultValueFactory = _ => 96 };
         var layers = new Option<int>("--layers") { Description = "hidden layers", DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--steps") { Description = "optimiser steps", DefaultValueFactory = _ => 3000 };
@@ -64,7 +64,7 @@ public static class NetworkCommands
         {
             var mixture = data.Build(r);
             var kind = r.GetValue(target);
-            var scheduleName = r.GetValue(schedule) ?? (kind == NetworkTarget.Velocity ? Schedules.LinearInterpolant().Name : Schedules.VpLinear().Name);
+            var scheduleName = (r.GetValue(schedule) is string given ? Cli.ListCommand.TheoryScheduleName(given) : null) ?? (kind == NetworkTarget.Velocity ? Schedules.LinearInterpolant().Name : Schedules.VpLinear().Name);
             var config = new NetworkConfig(mixture.Dimension, kind, scheduleName, r.GetValue(hidden), r.GetValue(layers), Classes: mixture.ClassCount > 1 ? mixture.ClassCount : 0);
             var options = new TrainingOptions(r.GetValue(steps), r.GetValue(batch), r.GetValue(rate), ConditionDropout: r.GetValue(dropout), Seed: r.GetValue(seed));
             options.Validate();
@@ -95,7 +95,7 @@ public static class NetworkCommands
         var data = new DataOptions();
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "checkpoint written by train", Required = true };
         var samples = new Option<int>("--samples") { Description = "draws x_t ~ p_t per time (>= 2)", DefaultValueFactory = _ => 4000 };
-        var folder = new Option<DirectoryInfo>("--out-dir") { Description = "where to write network-error.csv and .png", DefaultValueFactory = _ => new DirectoryInfo("artifacts/report/network") };
+        var folder = new Option<DirectoryInfo>("--out-dir") { Description = "where to write network-error.csv and .png (default artifacts/network: outside artifacts/report, which the report verb owns)", DefaultValueFactory = _ => new DirectoryInfo("artifacts/network") };
         var command = new Command("check-network", "Compare a trained network with the exact Gaussian-mixture predictor (per-t error curve, CSV and PNG)");
         data.AddTo(command);
         foreach (var o in new Option[] { checkpoint, samples, folder }) command.Options.Add(o);

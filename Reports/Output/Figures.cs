@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using Verified.Reports.Analysis;
 using Verified.Reports.Model;
 
 namespace Verified.Reports.Output;
@@ -8,13 +9,28 @@ namespace Verified.Reports.Output;
 public sealed record Figure(string FileName, string Caption, byte[] Png);
 
 /// <summary>
-/// ScottPlot figures, one set per (problem, schedule, metric): log-log error vs N with each sampler's fitted line
-/// over its window, dashed reference slopes for the declared orders and 95% CI bars; and work-precision plots
-/// (error vs NFE, error vs wall time per sample). Axes show log10 values.
+/// ScottPlot figures as small multiples: per (problem, schedule, metric), one panel per declared order with at
+/// most <see cref="MaxSeries"/> series, each in its own colour and marker, its fitted order and verdict in the
+/// legend; samplers whose ladders coincide (to 6 digits) are folded into one series named "a = b"; one labelled reference slope
+/// per panel; log axes that name the metric. Convergence panels plot error against N (against the tolerance for
+/// adaptive samplers), work-precision panels against NFE. Wall-time plots are not drawn: timings measured beside
+/// other jobs are noise (they stay in report.json).
 /// </summary>
 public static class Figures
 {
-    private const int Width = 1000, Height = 480;
+    /// <summary>Most series per panel.</summary>
+    public const int MaxSeries = 8;
+
+    private const int Width = 900, Height = 460;
+
+    private static readonly MarkerShape[] Markers =
+    [
+        MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond,
+        MarkerShape.OpenCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleDown, MarkerShape.Cross,
+    ];
+
+    /// <summary>A series as drawn: one or more samplers with identical ladders.</summary>
+    internal sealed record Drawn(string Label, SeriesResult Row);
 
     /// <summary>All figures of a report.</summary>
     public static List<Figure> Render(ReportDocument report)
@@ -23,85 +39,146 @@ public static class Figures
         var figures = new List<Figure>();
         foreach (var group in report.Series.GroupBy(s => (s.Problem, s.Schedule, s.Metric)))
         {
-            var rows = group.ToList();
-            string stem = $"{group.Key.Problem}_{group.Key.Schedule}_{group.Key.Metric}";
-            figures.Add(new Figure($"convergence_{stem}.png", $"Error vs N: {group.Key.Metric}, {group.Key.Problem}, {group.Key.Schedule}", Convergence(rows)));
-            figures.Add(new Figure($"work-nfe_{stem}.png", $"Work-precision (NFE): {group.Key.Metric}, {group.Key.Problem}, {group.Key.Schedule}",
-                WorkPrecision(rows, p => p.Nfe, "log10 NFE")));
-            figures.Add(new Figure($"work-time_{stem}.png", $"Work-precision (wall time per sample): {group.Key.Metric}, {group.Key.Problem}, {group.Key.Schedule}",
-                WorkPrecision(rows, p => p.SecondsPerSample, "log10 seconds per sample")));
+            var (problem, schedule, metric) = group.Key;
+            foreach (var (order, part, parts, drawn) in Panels(group.ToList()))
+            {
+                string suffix = parts > 1 ? $" (part {part} of {parts})" : "";
+                string stem = $"{problem}_{schedule}_{metric}_p{order.ToString("0.#", CultureInfo.InvariantCulture)}{(parts > 1 ? $"_{part}" : "")}";
+                string what = $"{metric}, {problem}, {schedule}, declared order {Verdicts.F(order)}{suffix}";
+                figures.Add(new Figure($"convergence_{stem}.png", $"Error vs {(IsTolerance(metric) ? "tolerance" : "N")}: {what}", Convergence(drawn, order, $"{what}")));
+                figures.Add(new Figure($"work-nfe_{stem}.png", $"Work-precision (error vs NFE): {what}", WorkPrecision(drawn, $"work-precision: {what}")));
+            }
         }
         return figures;
     }
 
-    private static byte[] Convergence(List<SeriesResult> rows)
+    /// <summary>Ladders with the same N and errors to 6 significant digits (indistinguishable on a plot; e.g. two
+    /// formulas of one method) are one series.</summary>
+    internal static List<Drawn> Fold(IEnumerable<SeriesResult> rows) =>
+        rows.GroupBy(r => string.Join(";", r.Points.Select(p => $"{p.N}:{p.Error.ToString("G6", CultureInfo.InvariantCulture)}")))
+            .Select(g => new Drawn(string.Join(" = ", g.Select(r => r.Sampler)), g.First())).ToList();
+
+    /// <summary>Panels: one per declared order, split into parts of at most <see cref="MaxSeries"/> series.</summary>
+    internal static IEnumerable<(double Order, int Part, int Parts, List<Drawn> Series)> Panels(List<SeriesResult> rows)
+    {
+        foreach (var byOrder in rows.GroupBy(r => r.DeclaredOrder).OrderBy(g => g.Key))
+        {
+            var drawn = Fold(byOrder);
+            int parts = (drawn.Count + MaxSeries - 1) / MaxSeries;
+            for (int k = 0; k < parts; k++)
+                yield return (byOrder.Key, k + 1, parts, drawn.Skip(k * MaxSeries).Take(MaxSeries).ToList());
+        }
+    }
+
+    private static bool IsTolerance(string metric) => metric.EndsWith("-vs-tol", StringComparison.Ordinal);
+
+    private static string ErrorLabel(string metric) => metric.Replace("-vs-tol", "", StringComparison.Ordinal) switch
+    {
+        "weak-w2" => "W2 distance to the exact law (log scale)",
+        "strong-flow-map" => "RMS error vs exact flow map (log scale)",
+        "strong-rk45" => "RMS error vs RK45 reference (log scale)",
+        "strong-path" => "RMS pathwise error vs fine path (log scale)",
+        "weak-moment" => "moment error |E f(X) - E f(exact)| (log scale)",
+        _ => $"{metric} error (log scale)",
+    };
+
+    /// <summary>Ticks at powers of ten with log-spaced minor ticks, labelled with the value itself.</summary>
+    private static void LogAxis(IAxis axis, bool integers = false)
+    {
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => integers && v >= 0 && v < 7
+                ? Math.Pow(10, v).ToString("0", CultureInfo.InvariantCulture)
+                : $"1e{Math.Round(v).ToString("0", CultureInfo.InvariantCulture)}",
+        };
+    }
+
+    /// <summary>A log axis ticked at the ladder's own N (4, 8, 16, ...), which decades alone would leave bare.</summary>
+    private static void LadderAxis(IAxis axis, IEnumerable<int> steps)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (int n in steps.Distinct().Order()) ticks.AddMajor(Math.Log10(n), n.ToString(CultureInfo.InvariantCulture));
+        axis.TickGenerator = ticks;
+    }
+
+    private static string Legend(Drawn d) =>
+        $"{d.Label}: p = {(d.Row.Fit.Order is double o ? o.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")} {d.Row.Verdict}";
+
+    private static byte[] Convergence(List<Drawn> drawn, double declared, string title)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category20();
-        int colour = 0;
-        foreach (var row in rows)
+        var palette = new ScottPlot.Palettes.Category10();
+        bool tolerance = IsTolerance(drawn[0].Row.Metric);
+        // For tolerance ladders N = 1/tol: plotting against tol turns the slope's sign, error = O(tol^p).
+        double X(LadderPoint p) => tolerance ? -Math.Log10(p.N) : Math.Log10(p.N);
+        double firstX = double.NaN, firstY = double.NegativeInfinity, lastX = double.NaN;
+        for (int i = 0; i < drawn.Count; i++)
         {
+            var row = drawn[i].Row;
             var pts = row.Points.Where(p => p.Error > 0 && double.IsFinite(p.Error)).ToList();
             if (pts.Count == 0) continue;
-            var c = palette.GetColor(colour++);
-            double[] xs = pts.Select(p => Math.Log10(p.N)).ToArray(), ys = pts.Select(p => Math.Log10(p.Error)).ToArray();
+            var c = palette.GetColor(i);
+            double[] xs = pts.Select(X).ToArray(), ys = pts.Select(p => Math.Log10(p.Error)).ToArray();
             var scatter = plot.Add.Scatter(xs, ys, c);
-            scatter.LegendText = $"{row.Sampler} (p = {(row.Fit.Order is double o ? o.ToString("0.00", CultureInfo.InvariantCulture) : "n/a")})";
+            scatter.LegendText = Legend(drawn[i]);
             scatter.LineWidth = 1.5f;
-            scatter.MarkerSize = 6;
+            scatter.MarkerSize = 8;
+            scatter.MarkerShape = Markers[i % Markers.Length];
+            if (row.Verdict != Verdict.Pass) scatter.LinePattern = LinePattern.Dashed;
             if (pts.Any(p => p.HalfWidth > 0))
             {
                 var up = pts.Select(p => Math.Log10(p.Error + p.HalfWidth) - Math.Log10(p.Error)).ToArray();
-                var down = pts.Select(p => p.HalfWidth < p.Error ? Math.Log10(p.Error) - Math.Log10(p.Error - p.HalfWidth) : 1.0).ToArray();
-                var bars = plot.Add.ErrorBar(xs, ys, down.Zip(up, Math.Max).ToArray());
+                var bars = plot.Add.ErrorBar(xs, ys, up);
                 bars.Color = c;
             }
-            if (row.Fit.Order is double order && row.Fit.WindowFrom > 0)
-            {
-                var window = pts.Where(p => p.N >= row.Fit.WindowFrom && p.N <= row.Fit.WindowTo).ToList();
-                double mx = window.Average(p => Math.Log10(p.N)), my = window.Average(p => Math.Log10(p.Error));
-                double x0 = Math.Log10(row.Fit.WindowFrom), x1 = Math.Log10(row.Fit.WindowTo);
-                var line = plot.Add.Line(x0, my - order * (x0 - mx), x1, my - order * (x1 - mx));
-                line.Color = c.WithAlpha(0.6);
-                line.LineWidth = 4;
-            }
+            if (ys[0] > firstY) (firstX, firstY) = (xs[0], ys[0]);
+            lastX = double.IsNaN(lastX) ? xs[^1] : (tolerance ? Math.Min(lastX, xs[^1]) : Math.Max(lastX, xs[^1]));
         }
-        // Reference slopes: one dashed line per declared order, anchored at the largest first error.
-        var anchor = rows.SelectMany(r => r.Points.Take(1)).Where(p => p.Error > 0 && double.IsFinite(p.Error)).ToList();
-        if (anchor.Count > 0)
+        if (!double.IsNaN(firstX))
         {
-            double ax = Math.Log10(anchor.Min(p => p.N)), ay = anchor.Max(p => Math.Log10(p.Error));
-            double bx = Math.Log10(rows.SelectMany(r => r.Points).Max(p => p.N));
-            foreach (double p in rows.Select(r => r.DeclaredOrder).Distinct().OrderBy(v => v))
-            {
-                var reference = plot.Add.Line(ax, ay + 0.3, bx, ay + 0.3 - p * (bx - ax));
-                reference.Color = Colors.Gray;
-                reference.LinePattern = LinePattern.Dashed;
-                reference.LegendText = $"slope -{p.ToString("0.#", CultureInfo.InvariantCulture)} (declared)";
-            }
+            // The declared order's reference slope, half a decade above the largest first error.
+            double slope = tolerance ? declared : -declared;
+            double y0 = firstY + 0.5, y1 = y0 + slope * (lastX - firstX);
+            var reference = plot.Add.Line(firstX, y0, lastX, y1);
+            reference.Color = Colors.Black.WithAlpha(0.55);
+            reference.LinePattern = LinePattern.Dotted;
+            reference.LineWidth = 2;
+            reference.LegendText = $"reference slope {Verdicts.F(declared)} (declared order)";
+            var label = plot.Add.Text($"slope {Verdicts.F(declared)}", (firstX + lastX) / 2, (y0 + y1) / 2 + 0.15);
+            label.LabelFontSize = 12;
+            label.LabelFontColor = Colors.Black.WithAlpha(0.7);
         }
-        plot.XLabel("log10 N (steps)");
-        plot.YLabel("log10 error");
-        plot.Title(rows[0].Metric + " / " + rows[0].Problem + " / " + rows[0].Schedule);
+        if (tolerance) LogAxis(plot.Axes.Bottom);
+        else LadderAxis(plot.Axes.Bottom, drawn.SelectMany(d => d.Row.Points).Select(p => p.N));
+        LogAxis(plot.Axes.Left);
+        plot.XLabel(tolerance ? "tolerance tol = rtol = atol (log scale)" : "N, steps (log scale)");
+        plot.YLabel(ErrorLabel(drawn[0].Row.Metric));
+        plot.Title(title, size: 13);
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
-    private static byte[] WorkPrecision(List<SeriesResult> rows, Func<LadderPoint, double> work, string label)
+    private static byte[] WorkPrecision(List<Drawn> drawn, string title)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category20();
-        int colour = 0;
-        foreach (var row in rows)
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < drawn.Count; i++)
         {
-            var pts = row.Points.Where(p => p.Error > 0 && double.IsFinite(p.Error) && work(p) > 0).ToList();
+            var pts = drawn[i].Row.Points.Where(p => p.Error > 0 && double.IsFinite(p.Error) && p.Nfe > 0).ToList();
             if (pts.Count == 0) continue;
-            var s = plot.Add.Scatter(pts.Select(p => Math.Log10(work(p))).ToArray(), pts.Select(p => Math.Log10(p.Error)).ToArray(), palette.GetColor(colour++));
-            s.LegendText = row.Sampler;
+            var s = plot.Add.Scatter(pts.Select(p => Math.Log10(p.Nfe)).ToArray(), pts.Select(p => Math.Log10(p.Error)).ToArray(), palette.GetColor(i));
+            s.LegendText = Legend(drawn[i]);
+            s.MarkerSize = 8;
+            s.MarkerShape = Markers[i % Markers.Length];
+            s.LineWidth = 1.5f;
         }
-        plot.XLabel(label);
-        plot.YLabel("log10 error");
-        plot.Title($"work-precision: {rows[0].Metric} / {rows[0].Problem} / {rows[0].Schedule}");
+        LogAxis(plot.Axes.Bottom, integers: true);
+        LogAxis(plot.Axes.Left);
+        plot.XLabel("NFE, model evaluations per sample (log scale)");
+        plot.YLabel(ErrorLabel(drawn[0].Row.Metric));
+        plot.Title(title, size: 13);
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
