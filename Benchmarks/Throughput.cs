@@ -35,29 +35,33 @@ internal static class Throughput
             sample_steps_per_second = exps / ReferenceCase.Data(dimension).Count,
             sample_steps_per_cpu_second = expsPerCpu / ReferenceCase.Data(dimension).Count,
         }));
-        if (torchSamples > 0) RunTorch(torchSamples, steps, threads, dimension);
+        if (torchSamples > 0)
+        {
+            RunTorch(torchSamples, steps, threads, dimension, torch.ScalarType.Float64);
+            RunTorch(torchSamples, steps, threads, dimension, torch.ScalarType.Float32);
+        }
         return 0;
     }
 
-    /// <summary>The same case through the TorchSharp tensor path (TensorDdim on the tensor oracle, float64, CPU).
-    /// Starts are drawn outside the timed region, as in the PyTorch peer.</summary>
-    private static void RunTorch(int samples, int steps, int threads, int dimension)
+    /// <summary>The same case through the TorchSharp tensor path (TensorDdim on the tensor oracle, which takes its
+    /// diagonal pass here, CPU) in <paramref name="dtype"/>. Starts are drawn outside the timed region, as in the PyTorch peer.</summary>
+    private static void RunTorch(int samples, int steps, int threads, int dimension, torch.ScalarType dtype)
     {
         torch.set_num_threads(threads);
         var data = ReferenceCase.Data(dimension);
-        using var oracle = new TensorMixtureOracle(data, ReferenceCase.Schedule());
+        using var oracle = new TensorMixtureOracle(data, ReferenceCase.Schedule(), torch.CPU, dtype);
         var model = new OracleTensorModel(oracle);
         var grid = ReferenceCase.Grid(steps);
         var starts = MarginalSampler.DrawMany(data, ReferenceCase.Schedule(), grid.Start, samples, 0);
-        using var x = torch.tensor(starts.SelectMany(v => v).ToArray(), [samples, dimension], torch.float64);
+        using var x = torch.tensor(starts.SelectMany(v => v).ToArray(), [samples, dimension], torch.float64).to(dtype);
         using (var warm = new TensorDdim(0).Sample(model, x[..Math.Min(samples, 1024)], ReferenceCase.Grid(4), new GeneratorNoise(1)).State) { }
         var cpu = CpuSeconds();
         var clock = Stopwatch.StartNew();
         using var result = new TensorDdim(0).Sample(model, x, grid, new GeneratorNoise(1)).State;
         double seconds = clock.Elapsed.TotalSeconds;
         cpu = CpuSeconds() - cpu;
-        double meanRadius = result.norm(1).mean().item<double>();
-        Print("verified-torchsharp-cpu-float64", threads, samples, steps, dimension, seconds, cpu, meanRadius);
+        double meanRadius = result.to(torch.float64).norm(1).mean().item<double>();
+        Print(dtype == torch.ScalarType.Float64 ? "verified-torchsharp-cpu-float64" : "verified-torchsharp-cpu-float32", threads, samples, steps, dimension, seconds, cpu, meanRadius);
     }
 
     /// <summary>CPU time of the whole process: on a shared machine, sample-steps per CPU-second is the figure load distorts least.</summary>
