@@ -2,12 +2,14 @@ using BenchmarkDotNet.Running;
 using Verified.Benchmarks;
 
 // Verified.Benchmarks: `throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N]` times the reference case
-// (see bench/peer.sh for the PyTorch comparison); `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
+// (see bench/peer.sh for the PyTorch comparison); `kernel-vs-exp` times the isotropic kernel against its exp ceiling; `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
 // (use --inProcess: the assembly name differs from the project name; see docs/PERFORMANCE.md).
-const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | bdn [BenchmarkDotNet arguments]";
+const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | kernel-vs-exp | bdn [BenchmarkDotNet arguments]";
 if (args.Length == 0 || args[0] is "--help" or "-h") { Console.WriteLine(usage); return args.Length == 0 ? 2 : 0; }
 switch (args[0])
 {
+    case "kernel-vs-exp":
+        return KernelProbe.Run();
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(OracleScore).Assembly).Run(args[1..]);
         return 0;

@@ -28,6 +28,8 @@ public enum NetworkTarget
 /// <param name="Frequencies">Fourier time features: sin/cos of 2^k pi t/T for k = 0..Frequencies-1 (&gt;= 0).</param>
 /// <param name="Classes">0 for an unconditional network; otherwise the number of class labels (one extra "null" slot
 /// is added for classifier-free guidance, C6.3).</param>
+/// <param name="TrainedOn">the data law the network was trained on (<see cref="TrainingData.Describe"/>); null when
+/// unknown (a checkpoint written before this was recorded).</param>
 public sealed record NetworkConfig(
     int Dimension,
     NetworkTarget Target,
@@ -35,7 +37,8 @@ public sealed record NetworkConfig(
     int Hidden = 128,
     int Layers = 3,
     int Frequencies = 6,
-    int Classes = 0)
+    int Classes = 0,
+    string? TrainedOn = null)
 {
     /// <summary>Throws naming the first invalid field.</summary>
     public void Validate()
@@ -47,6 +50,7 @@ public sealed record NetworkConfig(
         if (Frequencies < 0 || Frequencies > 32) throw new ArgumentOutOfRangeException(nameof(Frequencies), Frequencies, "Frequencies must be in 0..32");
         if (Classes < 0 || Classes > 65536) throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "Classes must be in 0..65536 (0 = unconditional)");
         ScheduleCatalog.ByName(ScheduleName);
+        if (TrainedOn is { Length: > 256 }) throw new ArgumentOutOfRangeException(nameof(TrainedOn), TrainedOn.Length, "TrainedOn must be at most 256 characters (a TrainingData.Describe record)");
     }
 
     /// <summary>The schedule named by <see cref="ScheduleName"/>.</summary>

@@ -62,6 +62,8 @@ public static class Trainer
         var config = network.Config;
         if (data.Dimension != config.Dimension)
             throw new ArgumentException($"data has dimension {data.Dimension}, the network expects {config.Dimension}", nameof(data));
+        if (config.TrainedOn is { } recorded && recorded != TrainingData.Describe(data))
+            throw new ArgumentException($"the network's config records training data {recorded}, got {TrainingData.Describe(data)}", nameof(data));
         if (config.Classes > 0 && data.ClassCount > config.Classes)
             throw new ArgumentException($"data has {data.ClassCount} classes, the network was built for {config.Classes}", nameof(data));
         var schedule = config.Schedule;

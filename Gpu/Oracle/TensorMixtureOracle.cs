@@ -13,7 +13,9 @@ namespace Verified.Gpu;
 /// <remarks>
 /// Each S_k = U_k diag(l_k) U_k^T is diagonalised once (by Theory), so at every t the solve is a division by
 /// c_kj = alpha^2 l_kj + sigma^2 in the eigenbasis, and responsibilities come from a log-sum-exp (softmax) over
-/// components. Works in float64 or float32 on any device; the constants live on that device for the oracle's
+/// components. When every component is diagonal (isotropic included) a specialised pass runs instead
+/// (<see cref="UsesDiagonalPass"/>): the log terms and sums as two matrix products, no rotation, no [n, K, d]
+/// intermediate. Works in float64 or float32 on any device; the constants live on that device for the oracle's
 /// lifetime (detached from every dispose scope, freed by <see cref="Dispose"/>).
 /// </remarks>
 public sealed class TensorMixtureOracle : IDisposable
@@ -26,6 +28,7 @@ public sealed class TensorMixtureOracle : IDisposable
     private readonly Tensor logWeights;     // log w [K]
     private readonly Tensor labels;         // class label of each component [K] (int64)
     private readonly double minEigenvalue;
+    private readonly DiagonalMixturePass? diagonal;
     private bool disposed;
 
     /// <summary>The oracle of <paramref name="mixture"/> under <paramref name="schedule"/>.</summary>
@@ -34,6 +37,13 @@ public sealed class TensorMixtureOracle : IDisposable
     /// <param name="device">where tensors live; null for <see cref="TorchRuntime.DefaultDevice"/>.</param>
     /// <param name="dtype">float64 (default, the verification dtype) or float32.</param>
     public TensorMixtureOracle(GaussianMixture mixture, Schedule schedule, Device? device = null, ScalarType dtype = ScalarType.Float64)
+        : this(mixture, schedule, device, dtype, allowDiagonalPass: true)
+    {
+    }
+
+    /// <summary>With <paramref name="allowDiagonalPass"/> false the general (rotated) pass runs for every mixture:
+    /// the tests compare the two passes on diagonal mixtures.</summary>
+    internal TensorMixtureOracle(GaussianMixture mixture, Schedule schedule, Device? device, ScalarType dtype, bool allowDiagonalPass)
     {
         ArgumentNullException.ThrowIfNull(mixture);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -74,7 +84,12 @@ public sealed class TensorMixtureOracle : IDisposable
         rotatedMeans = Constant(rotated, [k, d]);
         logWeights = Constant(lw, [k]);
         labels = tensor(lab, [k], ScalarType.Int64, Device).DetachFromDisposeScope();
+        if (allowDiagonalPass && DiagonalMixturePass.Applies(mixture)) diagonal = new DiagonalMixturePass(mixture, Constant);
     }
+
+    /// <summary>True when every component covariance is diagonal and the specialised pass (two matrix products per
+    /// evaluation, no rotation) computes the results; false for the general rotated pass.</summary>
+    public bool UsesDiagonalPass => diagonal is not null;
 
     /// <summary>The data law.</summary>
     public GaussianMixture Mixture { get; }
@@ -95,14 +110,17 @@ public sealed class TensorMixtureOracle : IDisposable
     public Tensor Responsibilities(Tensor x, double t)
     {
         using var scope = NewDisposeScope();
-        return Evaluate(x, t, null).Resp.MoveToOuterDisposeScope();
+        var r = diagonal is null ? Evaluate(x, t, null).Resp : DiagonalMixturePass.Responsibilities(DiagonalTerms(x, t, null));
+        return r.MoveToOuterDisposeScope();
     }
 
     /// <summary>log p_t(x), shape [n].</summary>
     public Tensor LogDensity(Tensor x, double t)
     {
         using var scope = NewDisposeScope();
-        return Evaluate(x, t, null).LogDensity.MoveToOuterDisposeScope();
+        if (diagonal is null) return Evaluate(x, t, null).LogDensity.MoveToOuterDisposeScope();
+        var (alpha, sigma) = Checked(x, t);
+        return diagonal.DirectLogDensity(x, alpha, sigma).MoveToOuterDisposeScope();
     }
 
     /// <summary>grad log p_t(x) = -sum_k r_k U_k z_k, shape [n, d].</summary>
@@ -124,6 +142,7 @@ public sealed class TensorMixtureOracle : IDisposable
     public Tensor Score(Tensor x, double t, Tensor? classes)
     {
         using var scope = NewDisposeScope();
+        if (diagonal is not null) return DiagonalMixturePass.Score(DiagonalTerms(x, t, classes)).MoveToOuterDisposeScope();
         var e = Evaluate(x, t, classes);
         return (-einsum("nk,krj,nkj->nr", e.Resp, eigenvectors, e.Z)).MoveToOuterDisposeScope();
     }
@@ -140,6 +159,7 @@ public sealed class TensorMixtureOracle : IDisposable
     public Tensor PosteriorMean(Tensor x, double t, Tensor? classes)
     {
         using var scope = NewDisposeScope();
+        if (diagonal is not null) return diagonal.PosteriorMean(DiagonalTerms(x, t, classes)).MoveToOuterDisposeScope();
         var e = Evaluate(x, t, classes);
         var shift = einsum("nk,krj,nkj->nr", e.Resp, eigenvectors, e.Z * eigenvalues.unsqueeze(0)).mul_(e.Alpha);
         return (matmul(e.Resp, means) + shift).MoveToOuterDisposeScope();
@@ -158,8 +178,8 @@ public sealed class TensorMixtureOracle : IDisposable
 
     private readonly record struct Pass(double Alpha, Tensor Z, Tensor Resp, Tensor LogDensity);
 
-    /// <summary>The shared per-component pass: c = alpha^2 l + sigma^2, y = U^T x - alpha U^T mu, z = y / c, log terms, softmax.</summary>
-    private Pass Evaluate(Tensor x, double t, Tensor? classes)
+    /// <summary>The argument checks every evaluation makes; returns alpha(t), sigma(t).</summary>
+    private (double Alpha, double Sigma) Checked(Tensor x, double t)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         TensorChecks.Batch(x, Dimension, DType, Device, nameof(x));
@@ -168,19 +188,35 @@ public sealed class TensorMixtureOracle : IDisposable
         if (!(alpha * alpha * minEigenvalue + sigma * sigma > 0))
             throw new ArgumentOutOfRangeException(nameof(t), t,
                 $"t = {t} makes the noised data singular (sigma(t) = {sigma} and a component covariance is singular); use a t with sigma(t) > 0");
+        return (alpha, sigma);
+    }
+
+    /// <summary>Which components each row may use [n, K]: all for label -1, those labelled c_i otherwise; null for none.</summary>
+    private Tensor? Keep(Tensor? classes, long n)
+    {
+        if (classes is null) return null;
+        TensorChecks.Classes(classes, n, Mixture.ClassCount, nameof(classes));
+        var c2 = classes.to(Device).unsqueeze(1);
+        return (c2 < 0).logical_or(labels.unsqueeze(0) == c2);
+    }
+
+    private DiagonalMixturePass.Terms DiagonalTerms(Tensor x, double t, Tensor? classes)
+    {
+        var (alpha, sigma) = Checked(x, t);
+        return diagonal!.Evaluate(x, alpha, sigma, Keep(classes, x.shape[0])?.t());
+    }
+
+    /// <summary>The general per-component pass: c = alpha^2 l + sigma^2, y = U^T x - alpha U^T mu, z = y / c, log terms, softmax.</summary>
+    private Pass Evaluate(Tensor x, double t, Tensor? classes)
+    {
+        var (alpha, sigma) = Checked(x, t);
         var c = eigenvalues * (alpha * alpha) + sigma * sigma;                    // [K, d]
         var y = einsum("nr,krj->nkj", x, eigenvectors) - rotatedMeans.unsqueeze(0) * alpha; // [n, K, d]
         var z = y / c.unsqueeze(0);
         var logDet = c.log().sum(1);                                              // [K]
         var quad = (y * z).sum(2);                                                // [n, K]
         var logTerms = (logWeights - (logDet + Dimension * Log2Pi) * 0.5).unsqueeze(0) - quad * 0.5;
-        if (classes is not null)
-        {
-            TensorChecks.Classes(classes, x.shape[0], Mixture.ClassCount, nameof(classes));
-            var c2 = classes.to(Device).unsqueeze(1);
-            var keep = (c2 < 0).logical_or(labels.unsqueeze(0) == c2);
-            logTerms = logTerms.masked_fill(keep.logical_not(), double.NegativeInfinity);
-        }
+        if (Keep(classes, x.shape[0]) is { } keep) logTerms = logTerms.masked_fill(keep.logical_not(), double.NegativeInfinity);
         var logP = logTerms.logsumexp(1);
         var resp = (logTerms - logP.unsqueeze(1)).exp();
         return new Pass(alpha, z, resp, logP);
@@ -195,5 +231,6 @@ public sealed class TensorMixtureOracle : IDisposable
         if (disposed) return;
         disposed = true;
         foreach (var t in new[] { eigenvectors, eigenvalues, rotatedMeans, means, logWeights, labels }) t.Dispose();
+        diagonal?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Verified.Theory;
 
@@ -94,69 +95,121 @@ public sealed class BatchedOracle
             return;
         }
         double alpha = Schedule.Alpha(t), sigma = Schedule.Sigma(t);
-        var inv = new double[k];
-        var constant = new double[k];
-        var centers = new double[k * d];
+        // l_k = log w_k - d/2 log(2 pi C_k) - |x - m_k|^2 / (2 C_k), m_k = alpha mu_k, C_k = alpha^2 v_k + sigma^2, expanded
+        // as h_k + x.g_k + q_k |x|^2 (g_k = m_k / C_k): d + 1 multiply-adds per component instead of 2d + 1. With equal
+        // C_k the |x|^2 term is common to all k and cancels in the responsibilities, so it is dropped (q = 0): no
+        // large common term to round, which keeps points far from every mode accurate.
+        var p = new IsotropicStepConstants(k, d);
+        bool equal = v.All(vc => vc == v[0]);
         for (int c = 0; c < k; c++)
         {
             double var = alpha * alpha * v[c] + sigma * sigma;
             NoSingular(var, c);
-            inv[c] = 1.0 / var;
-            constant[c] = logWeights[c] - 0.5 * d * Math.Log(2 * Math.PI * var);
-            for (int j = 0; j < d; j++) centers[c * d + j] = alpha * means[c][j];
+            double inv = 1.0 / var, m2 = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double m = alpha * means[c][j];
+                p.Centers[c * d + j] = m;
+                p.Gradients[c * d + j] = m * inv;
+                m2 += m * m;
+            }
+            p.Inverse[c] = inv;
+            p.Quadratic[c] = equal ? 0 : -0.5 * inv;
+            p.Offsets[c] = logWeights[c] - 0.5 * d * Math.Log(2 * Math.PI * var) - 0.5 * inv * m2;
         }
-        int width = Vector<double>.Count, i = offset, end = offset + count;
-        Span<Vector<double>> logTerms = k <= 64 ? stackalloc Vector<double>[k] : new Vector<double>[k];
-        Span<Vector<double>> xs = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
-        Span<Vector<double>> ss = d <= 64 ? stackalloc Vector<double>[d] : new Vector<double>[d];
+        if (Vector512.IsHardwareAccelerated) IsotropicAffineKernel<Vector512<double>, Lanes512>(a, b, p, x, offset, count);
+        else if (Vector256.IsHardwareAccelerated) IsotropicAffineKernel<Vector256<double>, Lanes256>(a, b, p, x, offset, count);
+        else IsotropicAffineKernel<Vector<double>, LanesVector>(a, b, p, x, offset, count);
+    }
+
+    /// <summary>The SIMD lane width the isotropic kernel runs at on this machine (8 with AVX-512, 4 with AVX2).</summary>
+    public static int LaneWidth => Lanes.Width;
+
+    /// <summary>
+    /// Exp arguments (log terms minus their maximum, so at most 0) are clamped here. e^-708 = 3e-308 is far below the
+    /// round-off of the largest term (e^0 = 1), so no result changes beyond round-off; and .NET's vectorised exp
+    /// leaves its vector path for the whole vector (scalar exp per lane) when any lane is beyond 708 in magnitude,
+    /// which far components at small t would otherwise trigger on most steps.
+    /// </summary>
+    private const double ExpFloor = -708.0;
+
+    /// <summary>Per-step constants of the isotropic kernel, component-major: l_k = Offsets_k + x.Gradients_k + Quadratic_k |x|^2.</summary>
+    private sealed class IsotropicStepConstants(int k, int d)
+    {
+        public readonly double[] Offsets = new double[k], Quadratic = new double[k], Inverse = new double[k];
+        public readonly double[] Centers = new double[k * d], Gradients = new double[k * d];
+    }
+
+    /// <summary>
+    /// x &lt;- a x - b (sum_k e_k (x - m_k) / C_k) / (sum_k e_k), e_k = exp(l_k - max_k l_k): the isotropic score step
+    /// with all K log terms of one SIMD group in registers. Written once over the lane type; the scalar tail does the
+    /// same arithmetic per point.
+    /// </summary>
+    private void IsotropicAffineKernel<TV, L>(double a, double b, IsotropicStepConstants p, double[][] x, int offset, int count)
+        where TV : unmanaged where L : ILanes<TV>
+    {
+        int width = L.Count, i = offset, end = offset + count;
+        double[] h = p.Offsets, q = p.Quadratic, inv = p.Inverse, m = p.Centers, g = p.Gradients;
+        Span<TV> logTerms = k <= 64 ? stackalloc TV[k] : new TV[k];
+        Span<TV> xs = d <= 64 ? stackalloc TV[d] : new TV[d];
+        Span<TV> ss = d <= 64 ? stackalloc TV[d] : new TV[d];
+        var av = L.Splat(a);
+        var minusB = L.Splat(-b);
+        var floor = L.Splat(ExpFloor);
         for (; i <= end - width; i += width)
         {
-            for (int j = 0; j < d; j++) xs[j] = new Vector<double>(x[j], i);
-            var max = new Vector<double>(double.NegativeInfinity);
+            var r2 = L.Splat(0);
+            for (int j = 0; j < d; j++)
+            {
+                xs[j] = L.Load(x[j], i);
+                r2 = L.MultiplyAdd(xs[j], xs[j], r2);
+            }
+            var max = L.Splat(double.NegativeInfinity);
             for (int c = 0; c < k; c++)
             {
-                var q = Vector<double>.Zero;
-                for (int j = 0; j < d; j++)
-                {
-                    var diff = xs[j] - new Vector<double>(centers[c * d + j]);
-                    q += diff * diff;
-                }
-                logTerms[c] = new Vector<double>(constant[c]) - new Vector<double>(0.5 * inv[c]) * q;
-                max = Vector.Max(max, logTerms[c]);
+                var l = L.MultiplyAdd(L.Splat(q[c]), r2, L.Splat(h[c]));
+                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(g[c * d + j]), l);
+                logTerms[c] = l;
+                max = L.Max(max, l);
             }
-            var total = Vector<double>.Zero;
+            // exps in a pass of their own: the vector exp is a call, and every vector register is caller-saved
+            for (int c = 0; c < k; c++) logTerms[c] = L.Exp(L.Max(L.Subtract(logTerms[c], max), floor));
+            var total = L.Splat(0);
             ss.Clear();
             for (int c = 0; c < k; c++)
             {
-                var e = Vector.Exp(logTerms[c] - max);
-                total += e;
-                var w = e * new Vector<double>(inv[c]);
-                for (int j = 0; j < d; j++) ss[j] += w * (xs[j] - new Vector<double>(centers[c * d + j]));
+                var e = logTerms[c];
+                total = L.Add(total, e);
+                var w = L.Multiply(e, L.Splat(inv[c]));
+                for (int j = 0; j < d; j++) ss[j] = L.MultiplyAdd(w, L.Subtract(xs[j], L.Splat(m[c * d + j])), ss[j]);
             }
-            // score = -ss / total
-            var scale = new Vector<double>(-b) / total;
-            for (int j = 0; j < d; j++) (new Vector<double>(a) * xs[j] + scale * ss[j]).CopyTo(x[j], i);
+            var scale = L.Divide(minusB, total); // score = -ss / total
+            for (int j = 0; j < d; j++) L.Store(L.MultiplyAdd(scale, ss[j], L.Multiply(av, xs[j])), x[j], i);
         }
+        Span<double> lt = k <= 256 ? stackalloc double[k] : new double[k];
+        Span<double> sc = d <= 256 ? stackalloc double[d] : new double[d];
         for (; i < end; i++) // scalar tail, same arithmetic
         {
+            double r2 = 0;
+            for (int j = 0; j < d; j++) r2 = Math.FusedMultiplyAdd(x[j][i], x[j][i], r2);
             double max = double.NegativeInfinity;
-            var lt = new double[k];
             for (int c = 0; c < k; c++)
             {
-                double q = 0;
-                for (int j = 0; j < d; j++) { double diff = x[j][i] - centers[c * d + j]; q += diff * diff; }
-                lt[c] = constant[c] - 0.5 * inv[c] * q;
-                max = Math.Max(max, lt[c]);
+                double l = Math.FusedMultiplyAdd(q[c], r2, h[c]);
+                for (int j = 0; j < d; j++) l = Math.FusedMultiplyAdd(x[j][i], g[c * d + j], l);
+                lt[c] = l;
+                max = Math.Max(max, l);
             }
             double total = 0;
-            var sc = new double[d];
+            sc.Clear();
             for (int c = 0; c < k; c++)
             {
-                double e = Math.Exp(lt[c] - max);
+                double e = Math.Exp(Math.Max(lt[c] - max, ExpFloor)), w = e * inv[c];
                 total += e;
-                for (int j = 0; j < d; j++) sc[j] += e * inv[c] * (x[j][i] - centers[c * d + j]);
+                for (int j = 0; j < d; j++) sc[j] = Math.FusedMultiplyAdd(w, x[j][i] - m[c * d + j], sc[j]);
             }
-            for (int j = 0; j < d; j++) x[j][i] = a * x[j][i] - b * sc[j] / total;
+            double scale = -b / total;
+            for (int j = 0; j < d; j++) x[j][i] = Math.FusedMultiplyAdd(scale, sc[j], a * x[j][i]);
         }
     }
 

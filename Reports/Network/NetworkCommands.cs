@@ -16,6 +16,16 @@ public static class NetworkCommands
     /// <summary>Exit code for bad input (options, checkpoint files): a message, never a stack trace.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code of check-network when the network misses its threshold (as the gate's regression code).</summary>
+    public const int NetworkMissesThreshold = 1;
+
+    /// <summary>
+    /// Default of check-network's --max-relative-error. Measured on the default ring (6 modes, radius 2, std 0.3,
+    /// 1000 draws per t): an untrained network (train --steps 1) scored 0.98 (its output is unrelated to f*), one
+    /// trained briefly (400 steps, 32 wide, 2 layers) 0.18 (docs/GPU.md); 0.25 lies between, and longer training lowers the error.
+    /// </summary>
+    public const double DefaultMaxRelativeError = 0.25;
+
     private sealed class DataOptions
     {
         public readonly Option<int> Modes = new("--modes") { Description = "mixture components on the ring (>= 1)", DefaultValueFactory = _ => 6 };
@@ -65,7 +75,8 @@ public static class NetworkCommands
             var mixture = data.Build(r);
             var kind = r.GetValue(target);
             var scheduleName = (r.GetValue(schedule) is string given ? Cli.ListCommand.TheoryScheduleName(given) : null) ?? (kind == NetworkTarget.Velocity ? Schedules.LinearInterpolant().Name : Schedules.VpLinear().Name);
-            var config = new NetworkConfig(mixture.Dimension, kind, scheduleName, r.GetValue(hidden), r.GetValue(layers), Classes: mixture.ClassCount > 1 ? mixture.ClassCount : 0);
+            var config = new NetworkConfig(mixture.Dimension, kind, scheduleName, r.GetValue(hidden), r.GetValue(layers),
+                Classes: mixture.ClassCount > 1 ? mixture.ClassCount : 0, TrainedOn: TrainingData.Describe(mixture));
             var options = new TrainingOptions(r.GetValue(steps), r.GetValue(batch), r.GetValue(rate), ConditionDropout: r.GetValue(dropout), Seed: r.GetValue(seed));
             options.Validate();
             using var network = new DenoiserNetwork(config, options.Seed);
@@ -95,20 +106,31 @@ public static class NetworkCommands
         var data = new DataOptions();
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "checkpoint written by train", Required = true };
         var samples = new Option<int>("--samples") { Description = "draws x_t ~ p_t per time (>= 2)", DefaultValueFactory = _ => 4000 };
+        var maxError = new Option<double>("--max-relative-error")
+        {
+            Description = "fail (exit 1) when the time-averaged relative error E|f - f*|^2 / E|f*|^2 exceeds this (> 0)",
+            DefaultValueFactory = _ => DefaultMaxRelativeError,
+        };
         var folder = new Option<DirectoryInfo>("--out-dir") { Description = "where to write network-error.csv and .png (default artifacts/network: outside artifacts/report, which the report verb owns)", DefaultValueFactory = _ => new DirectoryInfo("artifacts/network") };
         var command = new Command("check-network", "Compare a trained network with the exact Gaussian-mixture predictor (per-t error curve, CSV and PNG)");
         data.AddTo(command);
-        foreach (var o in new Option[] { checkpoint, samples, folder }) command.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, samples, maxError, folder }) command.Options.Add(o);
         command.SetAction(r => Guarded(() =>
         {
             var mixture = data.Build(r);
-            using var network = Checkpoint.Load(r.GetValue(checkpoint)!.FullName);
-            if (network.Config.Dimension != mixture.Dimension)
-                throw new ArgumentException($"the checkpoint's network has dimension {network.Config.Dimension}, the data {mixture.Dimension}");
+            double threshold = r.GetValue(maxError);
+            if (!(threshold > 0) || double.IsInfinity(threshold))
+                throw new ArgumentOutOfRangeException("--max-relative-error", threshold, "--max-relative-error must be a finite number > 0");
+            var path = r.GetValue(checkpoint)!.FullName;
+            using var network = Checkpoint.Load(path);
+            TrainingData.CheckTrainedOn(network.Config, mixture, path);
             var curve = PrintErrors(network, mixture, r.GetValue(samples));
             var (csv, png) = ErrorCurvePlot.Write(r.GetValue(folder)!.FullName, "network-error", [($"{network.Config.Target}", curve)]);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(csv)} and {Markup.Escape(png)}");
-            return 0;
+            double averaged = curve.Average(p => p.RelativeError);
+            bool pass = averaged <= threshold;
+            AnsiConsole.MarkupLine($"time-averaged relative error {averaged:E3} vs threshold {threshold:E3}: [bold]{(pass ? "PASS" : "FAIL")}[/]");
+            return pass ? 0 : NetworkMissesThreshold;
         }));
         return command;
     }
