@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Verified.Reports.Analysis;
 using Verified.Reports.Experiments;
 using Verified.Reports.Gate;
 using Verified.Reports.Storage;
@@ -13,7 +14,7 @@ public static class BaselineCommand
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file to write. Default: reports/baseline.json under the repository root." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
-        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed).")
+        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; refuses, exit 1, when any ladder is FAIL or a sampler has no claim; prints what changed).")
         {
             baseline, force,
         };
@@ -24,6 +25,16 @@ public static class BaselineCommand
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
             var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "baseline");
+            // A FAIL is a verdict, not a golden number: it is never recorded as the accepted state, --force or not.
+            var wrong = GateComparer.MissingClaims(Verified.Numerics.SamplerRegistry.All().Select(s => s.Info))
+                .Concat(current.Series.Where(s => s.Verdict == Verdict.Fail).Select(s => new GateFinding(true, s.Key, $"FAIL: {s.Reason}") { Kind = GateFindingKind.Wrong }))
+                .ToList();
+            if (wrong.Count > 0)
+            {
+                GateOutput.Print(wrong, Console.Out);
+                Console.WriteLine($"baseline NOT written: {wrong.Count} ladder(s) or sampler(s) are wrong; a FAIL or a missing claim is never accepted");
+                return ExitCodes.Regression;
+            }
             if (exists)
             {
                 try
