@@ -68,8 +68,15 @@ public static class OrderClaim
         ArgumentNullException.ThrowIfNull(steps);
         var notes = DropNotes(fit, steps);
         int nMax = steps.Count == 0 ? 0 : steps[^1];
+        // More N cannot resolve points that are already lost in Monte Carlo noise (finer N only shrinks the error).
+        bool noiseLimited = fit.Dropped.Any(r => r == DropReason.Unresolved);
         if (!fit.HasWindow)
-            return new(Verdict.Inconclusive, Join($"pre-asymptotic: no window of >= {OrderFit.MinimumWindow} points whose local orders agree within {F(OrderFit.AgreementTolerance)} (local orders: {Orders(fit.LocalOrders)}); a ladder beyond N = {nMax} would decide", notes), true);
+        {
+            if (tier == Tier.Exact && Envelope(fit, declared) is string envelope)
+                return new(Verdict.Pass, Join(envelope, notes), false);
+            return new(Verdict.Inconclusive, Join($"pre-asymptotic: no window of >= {OrderFit.MinimumWindow} points whose local orders agree within {F(OrderFit.AgreementTolerance)} (local orders: {Orders(fit.LocalOrders)}); " +
+                (noiseLimited ? "more Monte Carlo samples would resolve the dropped points and decide" : $"a ladder beyond N = {nMax} would decide"), notes), !noiseLimited);
+        }
         string p = F(fit.Order), window = $"N = {fit.WindowFrom}..{fit.WindowTo}";
         if (tier == Tier.Exact)
         {
@@ -85,7 +92,7 @@ public static class OrderClaim
         if (upper < declared)
         {
             if (StillRising(fit, declared) is string rising)
-                return new(Verdict.Inconclusive, Join($"pre-asymptotic: the one-sided 99.9% upper bound {F(upper)} of the fitted {p} on {window} is below the declared {F(declared)}, but {rising}; a ladder beyond N = {nMax} would decide", notes), true);
+                return new(Verdict.Inconclusive, Join($"pre-asymptotic: the one-sided 99.9% upper bound {F(upper)} of the fitted {p} on {window} is below the declared {F(declared)}, but {rising}; a ladder beyond N = {nMax} would decide", notes), !noiseLimited);
             return new(Verdict.Fail, Join($"the one-sided 99.9% upper bound {F(upper)} of the fitted order {p} ({ci}, {window}) is below the declared {F(declared)}", notes), false);
         }
         if (fit.CiLow >= declared - DetectableDrop)
@@ -129,6 +136,21 @@ public static class OrderClaim
             }
             ladder.Add(2 * ladder[^1]);
         }
+    }
+
+    /// <summary>Exact tier without a window of agreeing local orders (an adaptive controller's staircase, a ladder whose
+    /// local orders oscillate): the claim "at least order p" still holds on the ladder when, from each of the finest
+    /// three kept points before the last, the secant order to the finest point is at least p - <see cref="ExactTolerance"/>
+    /// (the error fell at least that fast on average over every fine-end stretch). Null when it does not.</summary>
+    internal static string? Envelope(OrderEstimate fit, double declared)
+    {
+        var q = fit.LocalOrders;
+        if (q.Count < 3) return null;
+        var secants = new List<double>();
+        double sum = 0;
+        for (int k = 1; k <= 3; k++) { sum += q[^k]; secants.Add(sum / k); }
+        if (secants.Any(s => s < declared - ExactTolerance)) return null;
+        return $"no window of agreeing local orders ({Orders(q)}), but the secant orders from the finest three points to the finest one ({Orders(secants)}) are all at least the declared {F(declared)} - {F(ExactTolerance)}: the error falls at least that fast at the fine end";
     }
 
     /// <summary>Null when the local orders have settled at the fine end; otherwise why they may still reach the declared

@@ -84,6 +84,26 @@ public class OrderClaimTests
     }
 
     [Fact]
+    public void An_exact_staircase_without_a_window_passes_when_every_fine_end_secant_reaches_the_declared_order()
+    {
+        // Local orders oscillate (no two consecutive agree within 0.3) but average above 1 at the fine end.
+        var staircase = new OrderEstimate(double.NaN, double.NaN, double.NaN, 0, 0, [0.9, 1.4, 0.85, 1.36], [.. Enumerable.Repeat(DropReason.None, 5)]);
+        Assert.Equal(Verdict.Pass, OrderClaim.Judge(Tier.Exact, 1.0, staircase, [1, 2, 4, 8, 16]).Verdict);
+        // The same shape at half the rate does not: the secant 0.68 < 0.8.
+        var slow = staircase with { LocalOrders = [0.45, 0.7, 0.43, 0.68] };
+        Assert.Equal(Verdict.Inconclusive, OrderClaim.Judge(Tier.Exact, 1.0, slow, [1, 2, 4, 8, 16]).Verdict);
+    }
+
+    [Fact]
+    public void A_Monte_Carlo_ladder_lost_in_noise_asks_for_samples_not_steps()
+    {
+        var fit = new OrderEstimate(double.NaN, double.NaN, double.NaN, 0, 0, [], [DropReason.None, DropReason.Unresolved, DropReason.Unresolved, DropReason.Unresolved]);
+        var j = OrderClaim.Judge(Tier.MonteCarlo, 1.0, fit, Steps);
+        Assert.False(j.WantsLongerLadder);
+        Assert.Contains("samples", j.Reason);
+    }
+
+    [Fact]
     public void Dropped_points_are_named_in_the_reason()
     {
         var fit = new OrderEstimate(1, 0.9, 1.1, 4, 16, [1, 1], [DropReason.None, DropReason.None, DropReason.None, DropReason.RoundOff]);

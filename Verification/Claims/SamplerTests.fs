@@ -5,6 +5,7 @@
 module Verified.Verification.Claims.SamplerTests
 
 open System
+open System.Collections.Generic
 open Expecto
 open Verified.Theory
 open Verified.Numerics
@@ -25,16 +26,17 @@ let vp = Schedules.VpLinear()
 let vpGrid n = TimeGrids.UniformTime(vp, n, 1.0, tMin)
 let follmerGrid n = TimeGrids.UniformTime(Schedules.Follmer(), n, 1.0 - 1e-3, 0.0)
 
-/// The exact-law verdict for one sampler: W2 at the finest grid below 0.05 and the last observed order at least the
-/// declared weak order minus 0.3 (pre-asymptotic slack; a faster decay, as VE shows on short ladders, does not
-/// contradict the claim). Returns (verdict, explanation) so the negative controls run the same check.
+/// The exact-law verdict for one sampler: W2 at the finest grid below 0.05 and the report's claim rule (OrderClaim:
+/// converges at least at the declared weak order, exact tier, the ladder extended while pre-asymptotic) says PASS.
+/// Returns (verdict, explanation) so the negative controls run the same check.
 let reachesLaw (sampler: Sampler) (model: OracleModel) (grid: int -> TimeGrid) (counts: int list) =
-    let w2 = counts |> List.map (fun n -> n, exactW2 sampler model (grid n)) |> dict
-    let orders = observedOrders (fun n -> w2[n]) counts
     let declared = sampler.Info.WeakOrder.Value
-    let finest = w2[List.last counts]
-    finest < 0.05 && List.last orders > declared - 0.3,
-    sprintf "%s on %s: W2 %A, observed orders %A, declared %g" sampler.Info.Name model.Schedule.Name [ for n in counts -> w2[n] ] orders declared
+    let measure (steps: IReadOnlyList<int>) =
+        ResizeArray [ for n in steps -> Verified.Reports.Analysis.ErrorPoint(n, exactW2 sampler model (grid n), 0.0) ] :> IReadOnlyList<_>
+    let judged = Verified.Reports.Analysis.OrderClaim.JudgeExtending(Verified.Reports.Analysis.Tier.Exact, declared, ResizeArray counts, measure, id, 1e-12)
+    let finest = judged.Ladder[judged.Ladder.Count - 1].Error
+    finest < 0.05 && judged.Judgement.Verdict = Verified.Reports.Analysis.Verdict.Pass,
+    sprintf "%s on %s: W2 %A, declared %g: %O %s" sampler.Info.Name model.Schedule.Name [ for p in judged.Ladder -> p.Steps, p.Error ] declared judged.Judgement.Verdict judged.Judgement.Reason
 
 let expectReachesLaw (sampler: Sampler) (model: OracleModel) (grid: int -> TimeGrid) (counts: int list) =
     let ok, why = reachesLaw sampler model grid counts
