@@ -8,7 +8,7 @@ namespace Verified.Reports.Analysis;
 public static class KnownDeviations
 {
     /// <summary>One known deviation.</summary>
-    public sealed record Entry(string SamplerPrefix, string? Schedule, string? Metric, string Explanation);
+    public sealed record Entry(string SamplerPrefix, string? Schedule, Metric? Metric, string Explanation);
 
     /// <summary>The known deviations.</summary>
     public static IReadOnlyList<Entry> All { get; } =
@@ -17,14 +17,14 @@ public static class KnownDeviations
             "an adaptive controller changes its step sequence in discrete jumps as tol changes, so error against tol is a staircase " +
             "around a power law, not a clean one; tolerance proportionality holds only on average (Hairer, Norsett & Wanner, " +
             "Solving ODEs I, 2nd ed. 1993, Sec. II.4)"),
-        new("", null, "weak-moment",
+        new("", null, Metric.WeakMoment,
             "the weak error of phi(x) = |x|^2/d is much smaller than the strong error here, so the coupled Monte Carlo estimate " +
             "resolves only the coarse end of the ladder; the full preset (4x the samples) resolves more. The exact tier measures " +
             "the same samplers' weak orders without sampling noise"),
     ];
 
     /// <summary>The explanation for a row, or null.</summary>
-    public static string? Explain(string sampler, string schedule, string metric) =>
+    public static string? Explain(string sampler, string schedule, Metric metric) =>
         All.FirstOrDefault(e => sampler.StartsWith(e.SamplerPrefix, StringComparison.Ordinal)
             && (e.Schedule is null || e.Schedule == schedule) && (e.Metric is null || e.Metric == metric))?.Explanation;
 }

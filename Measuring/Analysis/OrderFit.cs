@@ -6,19 +6,6 @@ namespace Verified.Reports.Analysis;
 /// <param name="HalfWidth">95% CI half-width of e(N); 0 for exact errors.</param>
 public readonly record struct ErrorPoint(int Steps, double Error, double HalfWidth = 0);
 
-/// <summary>Why a ladder point was left out of the fit.</summary>
-public enum DropReason
-{
-    /// <summary>Used.</summary>
-    None,
-    /// <summary>Below the round-off floor: the error no longer measures the discretisation.</summary>
-    RoundOff,
-    /// <summary>The Monte Carlo CI contains 0: the error is not resolved from sampling noise.</summary>
-    Unresolved,
-    /// <summary>Not a positive finite number.</summary>
-    NotFinite,
-}
-
 /// <summary>The fitted order of one ladder.</summary>
 /// <param name="Order">Least-squares slope p of -log e against log N over the window (NaN when no window exists).</param>
 /// <param name="CiLow">Lower end of the 95% CI of p; for Monte Carlo ladders widened by the propagated sampling error

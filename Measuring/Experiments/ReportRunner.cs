@@ -96,25 +96,34 @@ public static class ReportRunner
     }
 
     /// <summary>One job: the tier that applies to the sampler on this problem (tolerance tier for adaptive samplers,
-    /// exact tier on Gaussian data, mixture tier otherwise), each ladder fitted and judged.</summary>
+    /// exact tier on Gaussian data, mixture tier otherwise), each ladder judged under <see cref="OrderClaim"/> and
+    /// extended while it is pre-asymptotic.</summary>
     internal static List<SeriesResult> MeasureAndJudge(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, MixtureStatistics? mixture = null)
     {
-        var measurements = sampler.Info.EvaluationsPerStep is null
-            ? ToleranceTier.Rebuild(sampler) is { } build ? ToleranceTier.Measure(build, problem, sc, preset) : []
-            : problem.IsGaussian
-                ? ExactTier.Measure(sampler, problem, sc, preset)
-                : MixtureTier.Measure(sampler, problem, sc, preset, mixture);
-        return measurements.Select(m => Judge(sampler.Info.Name, problem.Name, sc.Name, m)).ToList();
+        string name = sampler.Info.Name;
+        return MeasureAll(sampler, problem, sc, preset, null, mixture)
+            .Select(m => JudgeExtending(name, problem, sc, preset, m, ladder => MeasureAll(sampler, problem, sc, preset, ladder, null).First(x => x.Metric == m.Metric)))
+            .ToList();
     }
 
-    private static SeriesResult Judge(string sampler, string problem, string schedule, Measurement m)
+    /// <summary>Every ladder of one job; <paramref name="ladder"/> replaces the preset's ladder of the job's tier (null: the preset's).</summary>
+    private static IEnumerable<Measurement> MeasureAll(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, IReadOnlyList<int>? ladder, MixtureStatistics? mixture) =>
+        sampler.Info.EvaluationsPerStep is null
+            ? ToleranceTier.Rebuild(sampler) is { } build ? ToleranceTier.Measure(build, problem, sc, preset) : []
+            : problem.IsGaussian
+                ? ExactTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { ExactLadder = [.. ladder] })
+                : MixtureTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { MixtureLadder = [.. ladder] }, mixture);
+
+    /// <summary>Judges a ladder under <see cref="OrderClaim"/>, re-measuring it with N doubled while it is pre-asymptotic
+    /// (tolerance ladders are not extended: their tolerances stop where the reference's accuracy does).</summary>
+    private static SeriesResult JudgeExtending(string sampler, Problem problem, ScheduleCase sc, Preset preset, Measurement first, Func<IReadOnlyList<int>, Measurement> remeasure)
     {
-        var fit = OrderFit.Fit(m.Points.Select(p => new ErrorPoint(p.N, p.Error, p.HalfWidth)).ToList(), m.RoundOffFloor);
-        var steps = m.Points.Select(p => p.N).ToList();
-        var (verdict, reason) = Verdicts.Judge(m.Tier, m.DeclaredOrder, fit, steps, m.AtLeast);
-        if (verdict != Verdict.Pass && KnownDeviations.Explain(sampler, schedule, m.Metric) is string why)
-            reason = $"{reason}. Known cause: {why}";
-        var points = m.Points.Select((p, i) => p with { Dropped = Verdicts.DropName(fit.Dropped[i]) }).ToList();
-        return new SeriesResult(sampler, problem, schedule, m.Tier, m.Metric, m.DeclaredOrder, points, Verdicts.ToResult(fit), verdict, reason);
+        var steps = first.Points.Select(p => p.N).ToList();
+        bool adaptive = first.Metric == Metric.StrongFlowMapTolerance || first.Metric == Metric.StrongRk45Tolerance;
+        var judged = OrderClaim.JudgeExtending(first.Tier, first.DeclaredOrder, steps,
+            ladder => ladder.SequenceEqual(steps) ? first : remeasure(ladder),
+            m => Judging.Points(m.Points), first.RoundOffFloor, adaptive ? 0 : null);
+        var m = judged.Ladder;
+        return Judging.Row(sampler, problem.Name, sc.Name, m.Tier, m.Metric, m.DeclaredOrder, m.Points, m.RoundOffFloor, judged.Fit, judged.Judgement);
     }
 }

@@ -1,3 +1,4 @@
+using Verified.Reports.Analysis;
 using Verified.Numerics;
 using Verified.Reports.Model;
 using Verified.Theory;
@@ -32,17 +33,17 @@ internal static class ToleranceTier
         var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
         double[][] exact;
         int[] exponents;
-        string metric;
+        Metric metric;
         if (problem.IsGaussian)
         {
             var flow = new GaussianData(problem.Data, sc.Schedule);
             exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
-            (exponents, metric) = (ExactExponents, Metrics.StrongFlowMapTolerance);
+            (exponents, metric) = (ExactExponents, Metric.StrongFlowMapTolerance);
         }
         else
         {
             exact = starts.Select(x => References.PfOde(model, x, sc.TStart, sc.TMin)).ToArray();
-            (exponents, metric) = (MixtureExponents, Metrics.StrongRk45Tolerance);
+            (exponents, metric) = (MixtureExponents, Metric.StrongRk45Tolerance);
         }
         var grid = new TimeGrid([sc.TStart, sc.TMin]);
         var points = new List<LadderPoint>();
@@ -61,6 +62,6 @@ internal static class ToleranceTier
         }
         // Flow-map errors are exact to ~1e-13; RK45 references to ~1e-9 (rtol 1e-10).
         double floor = problem.IsGaussian ? 1e-12 : 1e-9;
-        yield return new Measurement(metric, Metrics.Exact, ProportionalOrder, points, floor, AtLeast: true);
+        yield return new Measurement(metric, Tier.Exact, ProportionalOrder, points, floor);
     }
 }

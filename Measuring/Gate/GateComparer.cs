@@ -4,14 +4,32 @@ using Verified.Reports.Model;
 
 namespace Verified.Reports.Gate;
 
-/// <summary>One difference between the baseline and the current run.</summary>
+/// <summary>What a gate finding says.</summary>
+public enum GateFindingKind
+{
+    /// <summary>A verdict: a ladder of a gated sampler is FAIL (recorded in the baseline or measured now), or a registered
+    /// sampler declares no checkable claim. Fails the gate whatever the baseline says.</summary>
+    Wrong,
+    /// <summary>Golden drift: the measured numbers moved against the baseline. Fails the gate until re-recorded.</summary>
+    Changed,
+    /// <summary>Information only (new series).</summary>
+    Note,
+}
+
+/// <summary>One finding of the gate.</summary>
 /// <param name="IsRegression">True fails the gate; false is a note (new series, improvements).</param>
-/// <param name="Key">The series (sampler | problem | schedule | metric).</param>
-/// <param name="Message">What changed, with the numbers and the tolerance.</param>
-public sealed record GateFinding(bool IsRegression, string Key, string Message);
+/// <param name="Key">The series (sampler | problem | schedule | metric), or the sampler for a missing claim.</param>
+/// <param name="Message">What is wrong or changed, with the numbers and the tolerance.</param>
+public sealed record GateFinding(bool IsRegression, string Key, string Message)
+{
+    /// <summary>Wrong (a verdict), changed (golden drift) or a note; drift unless set.</summary>
+    public GateFindingKind Kind { get; init; } = IsRegression ? GateFindingKind.Changed : GateFindingKind.Note;
+}
 
 /// <summary>
-/// Compares a current gate run with the baseline. Regressions: a series disappears; NFE changes at any N; an
+/// Judges a current gate run and compares it with the baseline. Wrong (verdicts, <see cref="Correctness"/>): any
+/// ladder that is FAIL under the current <see cref="OrderClaim"/> rule, in the current run or in the baseline re-judged
+/// from its stored points, so a wrong sampler re-recorded with <c>baseline --force</c> still fails. Changed (drift): a series disappears; NFE changes at any N; an
 /// exact-tier error changes (grows, or shrinks) by more than <see cref="RelativeTolerance"/>; a Monte Carlo error grows significantly in
 /// a paired comparison of the per-sample values on identical seeds; a fitted order drops by more than
 /// <see cref="OrderTolerance"/>; a PASS becomes something else.
@@ -45,12 +63,14 @@ public static class GateComparer
         return null;
     }
 
-    /// <summary>All findings, baseline order first, then new series.</summary>
+    /// <summary>All findings: verdicts first (<see cref="Correctness"/>), then drift in baseline order, then new series.
+    /// The baseline is re-judged under the current rule before its fits and verdicts are compared.</summary>
     public static List<GateFinding> Compare(ReportDocument baseline, ReportDocument current)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(current);
-        var findings = new List<GateFinding>();
+        baseline = Judging.Rejudge(baseline);
+        var findings = Correctness(baseline, current);
         var now = current.Series.ToDictionary(s => s.Key);
         var registered = current.Series.Select(s => s.Sampler).ToHashSet();
         foreach (var old in baseline.Series)
@@ -71,6 +91,39 @@ public static class GateComparer
         return findings;
     }
 
+    /// <summary>Wrong findings: every FAIL row of the current run, and every FAIL row of the (re-judged) baseline whose
+    /// sampler the current run still measures (a sampler that disappeared is reported as drift).</summary>
+    public static List<GateFinding> Correctness(ReportDocument baseline, ReportDocument current)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(current);
+        var findings = new List<GateFinding>();
+        foreach (var s in current.Series.Where(s => s.Verdict == Verdict.Fail))
+            findings.Add(new(true, s.Key, $"FAIL now: {s.Reason}") { Kind = GateFindingKind.Wrong });
+        var failingNow = current.Series.Where(s => s.Verdict == Verdict.Fail).Select(s => s.Key).ToHashSet();
+        var measured = current.Series.Select(s => s.Sampler).ToHashSet();
+        foreach (var s in Judging.Rejudge(baseline).Series.Where(s => s.Verdict == Verdict.Fail && measured.Contains(s.Sampler) && !failingNow.Contains(s.Key)))
+            findings.Add(new(true, s.Key, $"FAIL in the baseline (re-judged under the current rule): {s.Reason}; a FAIL is never accepted by re-recording") { Kind = GateFindingKind.Wrong });
+        return findings;
+    }
+
+    /// <summary>Wrong findings for registered samplers that declare no order, so nothing could check them.</summary>
+    public static IEnumerable<GateFinding> MissingClaims(IEnumerable<Verified.Numerics.SamplerInfo> samplers)
+    {
+        ArgumentNullException.ThrowIfNull(samplers);
+        return samplers.Where(i => i.StrongOrder is null && i.WeakOrder is null)
+            .Select(i => new GateFinding(true, i.Name, "declares neither a strong nor a weak order: no claim to check") { Kind = GateFindingKind.Wrong });
+    }
+
+    /// <summary>How many ladders the gate compared: those present in both the baseline and the current run.</summary>
+    public static int ComparedCount(ReportDocument baseline, ReportDocument current)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(current);
+        var now = current.Series.Select(s => s.Key).ToHashSet();
+        return baseline.Series.Count(s => now.Contains(s.Key));
+    }
+
     private static IEnumerable<GateFinding> ComparePoints(SeriesResult old, SeriesResult cur)
     {
         var byN = cur.Points.ToDictionary(p => p.N);
@@ -78,7 +131,7 @@ public static class GateComparer
         {
             if (!byN.TryGetValue(p.N, out var q)) { yield return new(true, old.Key, $"N={p.N}: missing from the current run"); continue; }
             if (p.Nfe != q.Nfe) yield return new(true, old.Key, $"N={p.N}: NFE changed {p.Nfe} -> {q.Nfe}");
-            var growth = old.Tier == "monte-carlo" ? PairedGrowth(old.Metric, p, q) : ExactGrowth(p, q);
+            var growth = old.Tier == Tier.MonteCarlo ? PairedGrowth(old.Metric, p, q) : ExactGrowth(p, q);
             if (growth is not null) yield return growth with { Key = old.Key };
         }
     }
@@ -91,7 +144,7 @@ public static class GateComparer
     {
         if (!double.IsFinite(q.Error))
             return new(true, "", $"N={p.N}: error {Numbers.E(p.Error)} -> {q.Error}");
-        if (p.Dropped == "round-off")
+        if (p.Dropped == DropReason.RoundOff)
         {
             // Below the round-off floor the digits are noise: only a gross change counts there.
             return q.Error > 100 * p.Error
@@ -108,11 +161,11 @@ public static class GateComparer
     /// <summary>Paired comparison on identical seeds: d_i = sign * (current_i - baseline_i) where the error is
     /// |mean| of the per-sample values (weak) or sqrt(mean) of squared distances (strong); growth is significant
     /// when mean(d) &gt; z * sd(d)/sqrt(M) and larger than <see cref="PracticalGrowth"/> of the baseline error.</summary>
-    private static GateFinding? PairedGrowth(string metric, LadderPoint p, LadderPoint q)
+    private static GateFinding? PairedGrowth(Metric metric, LadderPoint p, LadderPoint q)
     {
         if (p.Samples is null || q.Samples is null || p.Samples.Length != q.Samples.Length || p.Samples.Length < 2)
             return new(true, "", $"N={p.N}: per-sample values missing or of different length (baseline {p.Samples?.Length ?? 0}, current {q.Samples?.Length ?? 0}); re-record the baseline");
-        bool strong = metric == "strong-path";
+        bool strong = metric.IsStrong;
         double sign = strong ? 1 : Math.Sign(p.Samples.Average()) is var s && s != 0 ? s : 1;
         var d = p.Samples.Zip(q.Samples, (a, b) => sign * (b - a)).ToArray();
         double mean = d.Average();

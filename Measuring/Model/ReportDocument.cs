@@ -1,3 +1,5 @@
+using Verified.Reports.Analysis;
+
 namespace Verified.Reports.Model;
 
 /// <summary>
@@ -59,17 +61,20 @@ public sealed record ScheduleSetting(string Name, double TStart, double TMin, st
 /// <param name="Fit">Fitted order.</param>
 /// <param name="Verdict">PASS, FAIL or INCONCLUSIVE.</param>
 /// <param name="Reason">Why, for every non-PASS row (and notes such as dropped points).</param>
+/// <param name="RoundOffFloor">Errors below this are round-off (what the fit used; null in files written before it was
+/// stored, where the points' round-off marks stand in for it). With the points it lets a stored ladder be re-judged.</param>
 public sealed record SeriesResult(
     string Sampler,
     string Problem,
     string Schedule,
-    string Tier,
-    string Metric,
+    Tier Tier,
+    Metric Metric,
     double DeclaredOrder,
     IReadOnlyList<LadderPoint> Points,
     FitResult Fit,
-    string Verdict,
-    string Reason)
+    Verdict Verdict,
+    string Reason,
+    double? RoundOffFloor = null)
 {
     /// <summary>The key the gate matches baseline and current rows by.</summary>
     public string Key => $"{Sampler} | {Problem} | {Schedule} | {Metric}";
@@ -91,7 +96,7 @@ public sealed record LadderPoint(
     double HalfWidth,
     double SecondsPerSample,
     double? Kl,
-    string? Dropped,
+    DropReason? Dropped,
     double[]? Samples);
 
 /// <summary>A fitted order (nulls when no asymptotic window was found).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Verified.Reports.Analysis;
 using Verified.Reports.Model;
 
 namespace Verified.Reports.Storage;
@@ -38,9 +39,10 @@ public static class BaselineFile
 
     private sealed record Settings(IReadOnlyList<int> ExactLadder, IReadOnlyList<int> MixtureLadder, int ReferenceSteps, int StrongStarts, int MonteCarloSamples, ulong Seed);
 
-    private sealed record Series(string Sampler, string Problem, string Schedule, string Tier, string Metric, double DeclaredOrder, IReadOnlyList<Point> Points, string Verdict, double? Order = null);
+    private sealed record Series(string Sampler, string Problem, string Schedule, string Tier, string Metric, double DeclaredOrder, IReadOnlyList<Point> Points, string Verdict, double? Order = null, double? RoundOffFloor = null);
 
-    private sealed record Point(int N, int Nfe, double Error, string? Dropped = null);
+    // HalfWidth (Monte Carlo rows) and the series' RoundOffFloor are stored so the gate can re-judge the baseline's ladders.
+    private sealed record Point(int N, int Nfe, double Error, string? Dropped = null, double? HalfWidth = null);
 
     private sealed record SamplesFile(string Schema, string Preset, IReadOnlyList<SampleLine> Points);
 
@@ -66,8 +68,8 @@ public static class BaselineFile
         sb.Append("\"settings\":").Append(JsonSerializer.Serialize(settings, Line)).Append(",\n");
         sb.Append("\"series\":[\n");
         sb.AppendJoin(",\n", document.Series.Select(r => JsonSerializer.Serialize(
-            new Series(r.Sampler, r.Problem, r.Schedule, r.Tier, r.Metric, r.DeclaredOrder,
-                r.Points.Select(p => new Point(p.N, p.Nfe, p.Error, p.Dropped)).ToList(), r.Verdict, r.Fit.Order), Line)));
+            new Series(r.Sampler, r.Problem, r.Schedule, r.Tier.Name, r.Metric.Name, r.DeclaredOrder,
+                r.Points.Select(p => new Point(p.N, p.Nfe, p.Error, p.Dropped?.Name, p.HalfWidth > 0 ? p.HalfWidth : null)).ToList(), r.Verdict.Name, r.Fit.Order, r.RoundOffFloor), Line)));
         sb.Append("\n]}\n");
         return sb.ToString();
     }
@@ -122,12 +124,12 @@ public static class BaselineFile
             {
                 if (p.N < 1) throw new InputFileException($"{path}: series '{key}' has a point with N = {p.N}; N must be >= 1");
                 samples.TryGetValue((key, p.N), out var values);
-                if (r.Tier == "monte-carlo" && values is null)
+                if (r.Tier == Tier.MonteCarlo.Name && values is null)
                     throw new InputFileException($"{samplesPath} has no per-sample values for '{key}' N={p.N}; the two files do not belong together; re-record with: baseline --force");
-                points.Add(new LadderPoint(p.N, p.Nfe, p.Error, 0, 0, null, p.Dropped, values));
+                points.Add(new LadderPoint(p.N, p.Nfe, p.Error, p.HalfWidth ?? 0, 0, null, p.Dropped is null ? null : Wire<DropReason>(p.Dropped, path, key), values));
             }
-            series.Add(new SeriesResult(r.Sampler, r.Problem, r.Schedule, r.Tier, r.Metric, r.DeclaredOrder, points,
-                new FitResult(r.Order, null, null, 0, 0, []), r.Verdict, ""));
+            series.Add(new SeriesResult(r.Sampler, r.Problem, r.Schedule, Wire<Tier>(r.Tier, path, key), Wire<Metric>(r.Metric, path, key), r.DeclaredOrder, points,
+                new FitResult(r.Order, null, null, 0, 0, []), Wire<Verdict>(r.Verdict, path, key), "", r.RoundOffFloor));
         }
         var s = header.Settings;
         var settings = new RunSettings(s.ExactLadder, s.MixtureLadder, s.ReferenceSteps, s.StrongStarts, s.MonteCarloSamples, s.Seed, [], new Dictionary<string, string>());
@@ -173,6 +175,19 @@ public static class BaselineFile
         }
         if (string.IsNullOrWhiteSpace(text)) throw new InputFileException($"{what} {path} is empty; re-record it with: baseline --force");
         return text;
+    }
+
+    /// <summary>A tier, metric, verdict or drop-reason name read back; an unknown name is a clear input error.</summary>
+    private static T Wire<T>(string name, string path, string key) where T : class, IWireName<T>
+    {
+        try
+        {
+            return WireNames.Parse<T>(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputFileException($"{path}: series '{key}': {e.Message}; re-record it with: baseline --force", e);
+        }
     }
 
     private static T Parse<T>(string text, string path, string what) where T : class

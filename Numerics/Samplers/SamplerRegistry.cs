@@ -26,8 +26,9 @@ public static class SamplerRegistry
         new FlowMatchingHeun(),
         new Rk45(),
         new GeneralisedReverse(0.5),
-        new PredictorCorrector(),
-        new PredictorCorrector(stepSize: LangevinStepSize.Fixed),
+        // Registered with the step size that shrinks with the grid: the fixed-snr rule declares no order (nothing to check).
+        new PredictorCorrector(shrinkWithGrid: true),
+        new PredictorCorrector(stepSize: LangevinStepSize.Fixed, shrinkWithGrid: true),
         new FollmerEulerMaruyama(),
         new FollmerBridge(),
     ];

@@ -1,3 +1,4 @@
+using Verified.Reports.Analysis;
 using Verified.Numerics;
 using Verified.Reports.Experiments;
 using Verified.Reports.Tests.Subjects;
@@ -53,7 +54,7 @@ public class OrderAssertTests
     {
         var series = Verify.Ladders(new Rk45(), Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick);
         var only = Assert.Single(series);
-        Assert.Equal(Metrics.StrongFlowMapTolerance, only.Metric);
+        Assert.Equal(Metric.StrongFlowMapTolerance, only.Metric);
         // N = 1/tol for tol = 1e-3 .. 1e-8, and the samplers built through WithTolerance really ran at those tolerances:
         // a tighter tolerance costs more evaluations.
         Assert.Equal([1000, 10000, 100000, 1000000, 10000000, 100000000], only.Points.Select(p => p.N));

@@ -19,7 +19,7 @@ public class DeterminismTests
         var one = ReportRunner.Run(request, threads: 1);
         var two = ReportRunner.Run(request, threads: 2);
         Assert.NotEmpty(one.Series);
-        Assert.Contains(one.Series, s => s.Tier == "monte-carlo");
+        Assert.Contains(one.Series, s => s.Tier == Verified.Reports.Analysis.Tier.MonteCarlo);
         Assert.Equal(Numbers(one), Numbers(two));
     }
 }

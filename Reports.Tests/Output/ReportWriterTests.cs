@@ -1,3 +1,4 @@
+using Verified.Reports.Analysis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Verified.Reports.Output;
@@ -45,7 +46,7 @@ public class ReportWriterTests
     {
         using var dir = new Fixtures.TempDir();
         var target = Path.Combine(dir.Path, "out");
-        var failing = Fixtures.Exact("bad-sampler", 2) with { Verdict = "FAIL", Reason = "fitted order 1.00 outside 2 +- 0.2; " + new string('x', 600) };
+        var failing = Fixtures.Exact("bad-sampler", 2) with { Verdict = Verdict.Fail, Reason = "fitted order 1.00 outside 2 +- 0.2; " + new string('x', 600) };
         var doc = Fixtures.Document(Fixtures.Exact(), failing);
         ReportWriter.Write(doc, target, new GateSummary("FAILED", "gate FAILED: 1 regression(s) in 1 ladder(s)", ["REGRESSION  heun | ..."]), Facts);
         foreach (var page in new[] { "report.md", "report.html" })
@@ -70,13 +71,13 @@ public class ReportWriterTests
     [Fact]
     public void The_order_matrix_has_one_row_per_sampler_and_colours_the_failing_cell()
     {
-        var failing = Fixtures.Exact("bad-sampler", 2) with { Verdict = "FAIL" };
+        var failing = Fixtures.Exact("bad-sampler", 2) with { Verdict = Verdict.Fail };
         var matrix = OrderMatrix.Build(Fixtures.Document(Fixtures.Exact(), failing, Fixtures.MonteCarlo(Fixtures.Samples())));
         Assert.Equal(["heun", "bad-sampler", "reverse-sde-em"], matrix.Samplers);
         Assert.Equal([("gauss-1d", "vp-linear"), ("ring-2d", "vp-linear")], matrix.Columns);
-        Assert.Equal("FAIL", matrix.Cells[("bad-sampler", "gauss-1d", "vp-linear")].Worst);
-        Assert.Equal("PASS", matrix.Cells[("heun", "gauss-1d", "vp-linear")].Worst);
-        Assert.Contains($"fill=\"{OrderMatrix.Colour("FAIL")}\"", matrix.Svg());
-        Assert.Equal(2, Regex.Matches(matrix.Svg(), $"fill=\"{OrderMatrix.Colour("FAIL")}\"").Count); // the cell and the legend
+        Assert.Equal(Verdict.Fail, matrix.Cells[("bad-sampler", "gauss-1d", "vp-linear")].Worst);
+        Assert.Equal(Verdict.Pass, matrix.Cells[("heun", "gauss-1d", "vp-linear")].Worst);
+        Assert.Contains($"fill=\"{OrderMatrix.Colour(Verdict.Fail)}\"", matrix.Svg());
+        Assert.Equal(2, Regex.Matches(matrix.Svg(), $"fill=\"{OrderMatrix.Colour(Verdict.Fail)}\"").Count); // the cell and the legend
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Verified.Reports.Analysis;
 using Verified.Reports.Experiments;
 using Verified.Reports.Gate;
 using Verified.Reports.Storage;
@@ -15,7 +16,7 @@ public static class BaselineCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
         var samplers = new SamplerOptions("Record only these samplers (exact names, built-in or from --assembly; space or comma separated).");
         var shard = Shard.Option();
-        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed). With --shard, write a shard's part for the merge verb.")
+        var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; refuses, exit 1, when any ladder is FAIL or a sampler has no claim; prints what changed). With --shard, write a shard's part for the merge verb.")
         {
             baseline, force, shard,
         };
@@ -35,6 +36,16 @@ public static class BaselineCommand
                 request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
             }
             var current = ProgressDisplay.Run(request, "baseline");
+            // A FAIL is a verdict, not a golden number: it is never recorded as the accepted state, --force or not.
+            var wrong = GateComparer.MissingClaims(request.SelectedSubjects().Select(s => s.Instance().Info))
+                .Concat(current.Series.Where(s => s.Verdict == Verdict.Fail).Select(s => new GateFinding(true, s.Key, $"FAIL: {s.Reason}") { Kind = GateFindingKind.Wrong }))
+                .ToList();
+            if (wrong.Count > 0)
+            {
+                GateOutput.Print(wrong, Console.Out);
+                Console.WriteLine($"baseline NOT written: {wrong.Count} ladder(s) or sampler(s) are wrong; a FAIL or a missing claim is never accepted");
+                return ExitCodes.Regression;
+            }
             if (exists)
             {
                 try

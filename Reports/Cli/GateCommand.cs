@@ -47,28 +47,38 @@ public static class GateCheck
         var current = ProgressDisplay.Run(request, "gate");
         if (GateComparer.SettingsMismatch(old, current) is string mismatch)
             throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
-        var findings = GateComparer.Compare(old, current);
+        var findings = GateComparer.MissingClaims(Verified.Numerics.SamplerRegistry.All().Select(s => s.Info)).Concat(GateComparer.Compare(old, current)).ToList();
         GateOutput.Print(findings, output);
-        int regressions = findings.Count(f => f.IsRegression);
-        output.WriteLine(regressions == 0
-            ? $"gate PASSED: {current.Series.Count} ladders match {Path.GetFileName(path)} ({sw.Elapsed.TotalSeconds:0.0} s)"
-            : $"gate FAILED: {regressions} regression(s) in {findings.Where(f => f.IsRegression).Select(f => f.Key).Distinct().Count()} ladder(s) ({sw.Elapsed.TotalSeconds:0.0} s)");
-        return regressions == 0 ? ExitCodes.Ok : ExitCodes.Regression;
+        int compared = GateComparer.ComparedCount(old, current);
+        int wrong = findings.Where(f => f.Kind == GateFindingKind.Wrong).Select(f => f.Key).Distinct().Count();
+        int changed = findings.Where(f => f.Kind == GateFindingKind.Changed).Select(f => f.Key).Distinct().Count();
+        output.WriteLine(wrong + changed == 0
+            ? $"gate PASSED: {compared} ladders compared with {Path.GetFileName(path)}, none wrong, none changed ({sw.Elapsed.TotalSeconds:0.0} s)"
+            : $"gate FAILED: {wrong} wrong (verdict FAIL or no claim), {changed} changed against {Path.GetFileName(path)}, of {compared} ladders compared ({sw.Elapsed.TotalSeconds:0.0} s)");
+        return wrong + changed == 0 ? ExitCodes.Ok : ExitCodes.Regression;
     }
 }
 
 /// <summary>Prints gate findings grouped by ladder.</summary>
 public static class GateOutput
 {
-    /// <summary>Regressions first, then notes; one heading per ladder.</summary>
+    /// <summary>Wrong (verdicts) first, then changed (drift), then notes; one heading per ladder.</summary>
     public static void Print(IReadOnlyList<GateFinding> findings, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(output);
-        foreach (var group in findings.GroupBy(f => (f.IsRegression, f.Key)).OrderBy(g => g.Key.IsRegression ? 0 : 1))
+        foreach (var group in findings.GroupBy(f => (f.Kind, f.Key)).OrderBy(g => g.Key.Kind))
         {
-            output.WriteLine($"{(group.Key.IsRegression ? "REGRESSION" : "note      ")}  {group.Key.Key}");
+            output.WriteLine($"{Label(group.Key.Kind)}  {group.Key.Key}");
             foreach (var f in group) output.WriteLine($"    {f.Message}");
         }
     }
+
+    /// <summary>"WRONG" for a verdict, "CHANGED" for golden drift, "note" for information.</summary>
+    private static string Label(GateFindingKind kind) => kind switch
+    {
+        GateFindingKind.Wrong => "WRONG     ",
+        GateFindingKind.Changed => "CHANGED   ",
+        _ => "note      ",
+    };
 }

@@ -20,10 +20,11 @@ public static class ReportCommand
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
         var shard = Shard.Option();
+        var allowFail = new Option<bool>("--allow-fail") { Description = "Exit 0 even when a ladder's verdict is FAIL (default: a FAIL exits 1)." };
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
-        var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
+        var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written, no FAIL and gate passed; 1 a FAIL verdict (unless --allow-fail) or the gate failed; 2 usage or input error.")
         {
-            outDir, quick, full, problems, noGate, baseline, shard,
+            outDir, quick, full, problems, noGate, allowFail, baseline, shard,
         };
         samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
@@ -49,7 +50,11 @@ public static class ReportCommand
             Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {measured:0.0} s (+ gate); gate {gate.Status}");
             foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
                 Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {ReportWriter.ShortReason(s.Reason)}");
-            return code;
+            // A FAIL is a verdict on a sampler, not a remark: it fails the run unless explicitly allowed.
+            int fails = report.Series.Count(s => s.Verdict == Verdict.Fail);
+            int verdictExit = fails > 0 && !parse.GetValue(allowFail) ? ExitCodes.Regression : ExitCodes.Ok;
+            if (fails > 0) Console.WriteLine($"{fails} ladder(s) FAIL{(verdictExit == ExitCodes.Ok ? " (allowed by --allow-fail)" : "")}");
+            return Math.Max(verdictExit, code);
         }));
         return command;
     }

@@ -10,7 +10,7 @@ namespace Verified.Reports.Output;
 public sealed record MatrixCell(IReadOnlyList<SeriesResult> Series)
 {
     /// <summary>FAIL over INCONCLUSIVE over PASS.</summary>
-    public string Worst => Series.Any(s => s.Verdict == Verdict.Fail) ? Verdict.Fail
+    public Verdict Worst => Series.Any(s => s.Verdict == Verdict.Fail) ? Verdict.Fail
         : Series.Any(s => s.Verdict != Verdict.Pass) ? Verdict.Inconclusive : Verdict.Pass;
 
     /// <summary>Fitted orders, "/"-separated in the row header's order (strong, then weak).</summary>
@@ -63,12 +63,8 @@ public sealed class OrderMatrix
     }
 
     /// <summary>Fill colours by verdict (colour-blind-safe pairs, with the verdict also in the tooltip and legend).</summary>
-    public static string Colour(string verdict) => verdict switch
-    {
-        Verdict.Pass => "#cfe8cf",
-        Verdict.Fail => "#f4a6a6",
-        _ => "#fde49c",
-    };
+    public static string Colour(Verdict verdict) =>
+        verdict == Verdict.Pass ? "#cfe8cf" : verdict == Verdict.Fail ? "#f4a6a6" : "#fde49c";
 
     /// <summary>The matrix as a Markdown table (verdicts spelled out where not PASS).</summary>
     public string Markdown()

@@ -5,6 +5,7 @@
 module Verified.Verification.Claims.SamplerTests
 
 open System
+open System.Collections.Generic
 open Expecto
 open Verified.Theory
 open Verified.Numerics
@@ -25,16 +26,17 @@ let vp = Schedules.VpLinear()
 let vpGrid n = TimeGrids.UniformTime(vp, n, 1.0, tMin)
 let follmerGrid n = TimeGrids.UniformTime(Schedules.Follmer(), n, 1.0 - 1e-3, 0.0)
 
-/// The exact-law verdict for one sampler: W2 at the finest grid below 0.05 and the last observed order at least the
-/// declared weak order minus 0.3 (pre-asymptotic slack; a faster decay, as VE shows on short ladders, does not
-/// contradict the claim). Returns (verdict, explanation) so the negative controls run the same check.
+/// The exact-law verdict for one sampler: W2 at the finest grid below 0.05 and the report's claim rule (OrderClaim:
+/// converges at least at the declared weak order, exact tier, the ladder extended while pre-asymptotic) says PASS.
+/// Returns (verdict, explanation) so the negative controls run the same check.
 let reachesLaw (sampler: Sampler) (model: OracleModel) (grid: int -> TimeGrid) (counts: int list) =
-    let w2 = counts |> List.map (fun n -> n, exactW2 sampler model (grid n)) |> dict
-    let orders = observedOrders (fun n -> w2[n]) counts
     let declared = sampler.Info.WeakOrder.Value
-    let finest = w2[List.last counts]
-    finest < 0.05 && List.last orders > declared - 0.3,
-    sprintf "%s on %s: W2 %A, observed orders %A, declared %g" sampler.Info.Name model.Schedule.Name [ for n in counts -> w2[n] ] orders declared
+    let measure (steps: IReadOnlyList<int>) =
+        ResizeArray [ for n in steps -> Verified.Reports.Analysis.ErrorPoint(n, exactW2 sampler model (grid n), 0.0) ] :> IReadOnlyList<_>
+    let judged = Verified.Reports.Analysis.OrderClaim.JudgeExtending(Verified.Reports.Analysis.Tier.Exact, declared, ResizeArray counts, measure, id, 1e-12)
+    let finest = judged.Ladder[judged.Ladder.Count - 1].Error
+    finest < 0.05 && judged.Judgement.Verdict = Verified.Reports.Analysis.Verdict.Pass,
+    sprintf "%s on %s: W2 %A, declared %g: %O %s" sampler.Info.Name model.Schedule.Name [ for p in judged.Ladder -> p.Steps, p.Error ] declared judged.Judgement.Verdict judged.Judgement.Reason
 
 let expectReachesLaw (sampler: Sampler) (model: OracleModel) (grid: int -> TimeGrid) (counts: int list) =
     let ok, why = reachesLaw sampler model grid counts
@@ -116,8 +118,14 @@ let tests =
                 expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
 
         testCase "[CF.4] Föllmer EM, Föllmer bridge and EM on the Föllmer schedule reach X_1 ~ p_0 with weak order 1" <| fun () ->
-            for sampler in [ FollmerEulerMaruyama() :> Sampler; FollmerBridge(); ReverseSdeEulerMaruyama() ] do
+            for sampler in [ FollmerEulerMaruyama() :> Sampler; ReverseSdeEulerMaruyama() ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, Schedules.Follmer())) follmerGrid ladder
+            // The bridge's W2 on uniform-time grids ending at t = 0 decays like N^-1 log N (local orders 0.76, 0.78, 0.80,
+            // 0.82 on N = 32..512 match 1 - log2(log 2N / log N)): order 1 only up to a logarithm, which the claim rule
+            // does not accept as "at least order 1". On the report's Föllmer grid (uniform in lambda down to t = 1e-3)
+            // it converges at order 1, and that is what is checked here.
+            let follmer = Schedules.Follmer()
+            expectReachesLaw (FollmerBridge()) (OracleModel(gaussianData, follmer)) (fun n -> TimeGrids.UniformLambda(follmer, n, 1.0 - 1e-3, 1e-3)) ladder
 
         testCase "[CF.3] frozen-denoiser Föllmer step (THEORY formula and FollmerBridge) on s_i = abar_i is exactly DDPM ancestral with beta~ under X = sqrt(abar) x" <| fun () ->
             let chain = DiscreteSchedule.Linear 1000
