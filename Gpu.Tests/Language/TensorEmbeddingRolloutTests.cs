@@ -2,7 +2,6 @@ using TorchSharp;
 using Verified.Numerics;
 using Verified.Theory;
 using static TorchSharp.torch;
-using CpuTable = Verified.Numerics.EmbeddingTable;
 using TensorTable = Verified.Gpu.EmbeddingTable;
 
 namespace Verified.Gpu.Tests.Language;
@@ -35,8 +34,8 @@ public class TensorEmbeddingRolloutTests
         // End at sigma/alpha = 1/2, where the posterior over the embedded sequences (means ~2 apart) is not yet
         // one-hot, so the final prediction still depends on every step.
         var grid = TimeGrids.UniformLambda(schedule, 23, top, schedule.LambdaInverse(Math.Log(2.0)));
-        var cpuTable = new CpuTable(new double[,] { { 1.0, 1.0 }, { 1.0, -1.0 }, { -1.0, 1.0 }, { -0.5, -1.5 } });
         var tensorTable = new TensorTable(Rows);
+        var cpuTable = tensorTable.Table;
         var mixture = Law.Embedded(cpuTable);
         using var oracle = new TensorMixtureOracle(mixture, schedule, CPU);
         using var generator = new GeneratorNoise(11);
