@@ -5,60 +5,48 @@ using static TorchSharp.torch;
 namespace Verified.Gpu;
 
 /// <summary>
-/// A frozen embedding table E (row v = e_v in R^m) for the embedding-space language model of THEORY section 9:
-/// a response y_1..y_L is embedded as z0 = (e_{y_1}, ..., e_{y_L}) in R^{L m}, and rounded back by the logits
-/// l_v = &lt;z0^, e_v&gt; [121] position by position.
+/// A frozen embedding table E (row v = e_v in R^m) for the embedding-space language model of THEORY section 9, on
+/// tensors: the table, z0 = (e_{y_1}, ..., e_{y_L}) and rho are Numerics' <see cref="Numerics.EmbeddingTable"/> (one
+/// home); this adds only the batched rounding by the logits l_v = &lt;z0^, e_v&gt; [121] position by position.
 /// </summary>
 public sealed class EmbeddingTable
 {
-    private readonly double[] rows; // V x m, row-major
+    private readonly double[] rows; // V x m, row-major, for the tensor rounding
 
     /// <summary>A table from explicit rows.</summary>
-    /// <param name="embeddings">V &gt;= 2 rows of equal length m &gt;= 1, finite.</param>
+    /// <param name="embeddings">V &gt;= 2 rows of equal length m &gt;= 1, finite, not all zero.</param>
     public EmbeddingTable(double[][] embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (embeddings.Length < 2) throw new ArgumentException($"embeddings must have at least 2 rows (tokens), got {embeddings.Length}", nameof(embeddings));
-        Width = embeddings[0]?.Length ?? 0;
-        if (Width < 1) throw new ArgumentException("embeddings[0] must be a non-empty vector", nameof(embeddings));
-        rows = new double[embeddings.Length * Width];
+        int width = embeddings[0]?.Length ?? 0;
+        if (width < 1) throw new ArgumentException("embeddings[0] must be a non-empty vector", nameof(embeddings));
+        var matrix = new double[embeddings.Length, width];
+        rows = new double[embeddings.Length * width];
         for (int v = 0; v < embeddings.Length; v++)
         {
             var e = embeddings[v];
-            if (e is null || e.Length != Width)
-                throw new ArgumentException($"embeddings[{v}] must have length {Width}, got {e?.Length.ToString() ?? "null"}", nameof(embeddings));
-            for (int j = 0; j < Width; j++)
-            {
-                if (!double.IsFinite(e[j])) throw new ArgumentException($"embeddings[{v}][{j}] must be finite, got {e[j]}", nameof(embeddings));
-                rows[v * Width + j] = e[j];
-            }
+            if (e is null || e.Length != width)
+                throw new ArgumentException($"embeddings[{v}] must have length {width}, got {e?.Length.ToString() ?? "null"}", nameof(embeddings));
+            for (int j = 0; j < width; j++) { matrix[v, j] = e[j]; rows[v * width + j] = e[j]; }
         }
-        Vocabulary = embeddings.Length;
-        Rho = Math.Sqrt(rows.Sum(x => x * x) / rows.Length);
+        Table = new Numerics.EmbeddingTable(matrix);
     }
+
+    /// <summary>The same table on the CPU (Numerics), for its rollout and token laws.</summary>
+    public Numerics.EmbeddingTable Table { get; }
 
     /// <summary>V, the vocabulary size.</summary>
-    public int Vocabulary { get; }
+    public int Vocabulary => Table.VocabularySize;
 
     /// <summary>m, the embedding width.</summary>
-    public int Width { get; }
+    public int Width => Table.Width;
 
     /// <summary>rho, the RMS entry of E: the scale of the rollout's start z_T ~ N(0, rho^2 I) [125].</summary>
-    public double Rho { get; }
+    public double Rho => Table.RootMeanSquare;
 
     /// <summary>z0 = (e_{y_1}, ..., e_{y_L}).</summary>
-    public double[] Embed(IReadOnlyList<int> tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        var z = new double[tokens.Count * Width];
-        for (int p = 0; p < tokens.Count; p++)
-        {
-            if (tokens[p] < 0 || tokens[p] >= Vocabulary)
-                throw new ArgumentOutOfRangeException(nameof(tokens), tokens[p], $"tokens[{p}] must be in 0..{Vocabulary - 1}");
-            Array.Copy(rows, tokens[p] * Width, z, p * Width, Width);
-        }
-        return z;
-    }
+    public double[] Embed(IReadOnlyList<int> tokens) => Table.Embed(tokens);
 
     /// <summary>The point-mass mixture of a token-sequence law (C9.2): one component per sequence at its embedding,
     /// weighted by its probability, labelled by its prompt (class) index.</summary>

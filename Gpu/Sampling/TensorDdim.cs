@@ -1,10 +1,11 @@
 using TorchSharp;
+using Verified.Numerics;
 using static TorchSharp.torch;
 
 namespace Verified.Gpu;
 
 /// <summary>DDIM(eta) (S7.9, [84]-[87]), batched: x0^ = (x_t - sigma_t eps)/alpha_t,
-/// x_s = alpha_s x0^ + sqrt(sigma_s^2 - sigma_eta^2) eps + sigma_eta z, sigma_eta = eta sigma_s sqrt(1 - (alpha_t sigma_s/(alpha_s sigma_t))^2).
+/// x_s = alpha_s x0^ + sqrt(sigma_s^2 - sigma_eta^2) eps + sigma_eta z, with the coefficients of StepCoefficients.Ddim.
 /// Draws one z per step (the last included) when eta &gt; 0, as Numerics' Ddim does.</summary>
 public sealed class TensorDdim : TensorSampler
 {
@@ -26,11 +27,9 @@ public sealed class TensorDdim : TensorSampler
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
         var sch = run.Schedule;
-        double alphaT = sch.Alpha(t), sigmaT = sch.Sigma(t), alphaS = sch.Alpha(s), sigmaS = sch.Sigma(s);
+        double alphaT = sch.Alpha(t), sigmaT = sch.Sigma(t), alphaS = sch.Alpha(s);
         var eps = run.View.Noise(x, t);
-        double ratio = alphaT * sigmaS / (alphaS * sigmaT);
-        double sigmaEta = eta * sigmaS * Math.Sqrt(Math.Max(0.0, 1.0 - ratio * ratio));
-        double noiseCoefficient = Math.Sqrt(Math.Max(0.0, sigmaS * sigmaS - sigmaEta * sigmaEta));
+        var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(sch, t, s, eta);
         var x0 = (x - eps * sigmaT) / alphaT;
         var next = x0 * alphaS + eps * noiseCoefficient;
         return eta > 0 ? next + run.Noise.Next(t, s, x) * sigmaEta : next;

@@ -14,7 +14,6 @@ public sealed class TensorDpmSolver1 : TensorSampler
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
         var eps = run.View.Noise(x, t);
-        double ratio = run.Schedule.Alpha(s) / run.Schedule.Alpha(t);
-        return x * ratio - eps * TensorStepMath.SigmaExpm1(run.Schedule, t, s);
+        return TensorExponentialSteps.NoiseForm(run.Schedule, t, s, x, eps);
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Verified.Numerics;
 using static TorchSharp.torch;
 
 namespace Verified.Gpu;
@@ -17,7 +18,7 @@ public sealed class TensorDpmSolver2 : TensorSampler
         var eps = run.View.Noise(x, t);
         if (run.Schedule.Sigma(s) > 0)
         {
-            double u = TensorExponentialSteps.IntermediateTime(run.Schedule, t, s, 0.5);
+            double u = StepCoefficients.IntermediateTime(run.Schedule, t, s, 0.5);
             var mid = TensorExponentialSteps.NoiseForm(run.Schedule, t, u, x, eps);
             eps = run.View.Noise(mid, u);
         }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Verified.Numerics;
 using static TorchSharp.torch;
 
 namespace Verified.Gpu;
@@ -20,8 +21,7 @@ public sealed class TensorDpmSolverPlusPlus2M : TensorSampler
         var combined = x0;
         if (run.Previous is { } previous && sch.Sigma(s) > 0)
         {
-            double h = sch.Lambda(s) - sch.Lambda(t);
-            double r = (sch.Lambda(t) - sch.Lambda(previous.Time)) / h;
+            double r = StepCoefficients.MultistepRatio(sch, previous.Time, t, s);
             combined = x0 * (1 + 0.5 / r) - previous.Prediction * (0.5 / r);
         }
         var next = TensorExponentialSteps.DataForm(sch, t, s, x, combined);

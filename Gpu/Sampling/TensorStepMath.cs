@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Verified.Gpu;
 
-/// <summary>Shared pieces of the step formulas, written as in Numerics' StepMath so both sides round alike.</summary>
+/// <summary>Shared pieces of the step formulas, written as in Numerics' StepMath so both sides round alike; the scalar coefficients live in Numerics' StepCoefficients.</summary>
 public static class TensorStepMath
 {
     /// <summary>PF-ODE drift F(x, t) = f(t) x - (1/2) g2(t) s(x, t) (S5.2-S5.3).</summary>
@@ -17,14 +17,5 @@ public static class TensorStepMath
         var score = run.View.Score(x, t);
         double f = run.Schedule.Drift(t), g2 = run.Schedule.G2(t);
         return x * f - score * (0.5 * (1.0 + noiseShare) * g2);
-    }
-
-    /// <summary>sigma_s (e^h - 1), h = lambda_s - lambda_t, exactly as Numerics computes it (alpha_s sigma_t/alpha_t where sigma_s = 0).</summary>
-    public static double SigmaExpm1(Schedule schedule, double t, double s)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        double sigmaS = schedule.Sigma(s);
-        if (sigmaS == 0) return schedule.Alpha(s) * schedule.Sigma(t) / schedule.Alpha(t);
-        return sigmaS * Numeric.ExpM1(schedule.Lambda(s) - schedule.Lambda(t));
     }
 }

@@ -95,7 +95,7 @@ public static class BatchedSampling
         {
             double t = grid[step], s = grid[step + 1];
             double alphaT = schedule.Alpha(t), sigmaT = schedule.Sigma(t), alphaS = schedule.Alpha(s);
-            var (sigmaEta, noiseCoefficient) = Numerics.Ddim.NoiseCoefficients(schedule, t, s, eta);
+            var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(schedule, t, s, eta);
             // eps = -sigma_t score;  x_s = (alpha_s/alpha_t) x + (noiseCoefficient - alpha_s sigma_t/alpha_t) eps + sigma_eta z
             double scoreCoefficient = -sigmaT * (noiseCoefficient - alphaS * sigmaT / alphaT);
             oracle.AffineScoreStep(t, alphaS / alphaT, scoreCoefficient, x, score, offset, count, work);

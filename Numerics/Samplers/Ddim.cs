@@ -29,16 +29,6 @@ public sealed class Ddim : Sampler
     /// <inheritdoc/>
     public override SamplerInfo Info { get; }
 
-    /// <summary>The step's fresh-noise scale sigma_eta and the coefficient sqrt(sigma_s^2 - sigma_eta^2) of the
-    /// predicted noise, for a step t -> s (shared with the batched sampler so the two cannot drift apart).</summary>
-    public static (double SigmaEta, double NoiseCoefficient) NoiseCoefficients(Theory.Schedule schedule, double t, double s, double eta)
-    {
-        double alphaT = schedule.Alpha(t), sigmaT = schedule.Sigma(t), alphaS = schedule.Alpha(s), sigmaS = schedule.Sigma(s);
-        double ratio = alphaT * sigmaS / (alphaS * sigmaT);
-        double sigmaEta = eta * sigmaS * Math.Sqrt(Math.Max(0.0, 1.0 - ratio * ratio));
-        return (sigmaEta, Math.Sqrt(Math.Max(0.0, sigmaS * sigmaS - sigmaEta * sigmaEta)));
-    }
-
     /// <inheritdoc/>
     protected override void Step(SamplingRun run, int i, double[] x)
     {
@@ -48,7 +38,7 @@ public sealed class Ddim : Sampler
         var eps = run.Scratch(0);
         var z = run.Scratch(1);
         run.View.Noise(x, t, eps);
-        var (sigmaEta, noiseCoefficient) = NoiseCoefficients(sch, t, s, eta);
+        var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(sch, t, s, eta);
         if (eta > 0) run.Noise.Fill(t, s, z); else z.AsSpan().Clear();
         for (int j = 0; j < x.Length; j++)
         {

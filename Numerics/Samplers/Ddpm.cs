@@ -51,14 +51,8 @@ public sealed class Ddpm : Sampler
         var z = run.Scratch(1);
         run.View.Noise(x, t, eps);
         run.Noise.Fill(t, s, z);
-        double sigmaT = sch.Sigma(t), sigmaS = sch.Sigma(s);
-        double alphaStep = Math.Pow(sch.Alpha(t) / sch.Alpha(s), 2);
-        double beta = -Numeric.ExpM1(2.0 * (Math.Log(sch.Alpha(t)) - Math.Log(sch.Alpha(s))));
-        double noiseVariance = variance == DdpmVariance.BetaTilde
-            ? sigmaS * sigmaS * beta / (sigmaT * sigmaT)
-            : i == run.Grid.Steps - 1 ? 0.0 : beta;
-        double scale = 1.0 / Math.Sqrt(alphaStep), noiseScale = Math.Sqrt(noiseVariance);
+        var (scale, epsCoefficient, noiseScale) = StepCoefficients.Ddpm(sch, t, s, variance, lastStep: i == run.Grid.Steps - 1);
         for (int j = 0; j < x.Length; j++)
-            x[j] = scale * (x[j] - beta / sigmaT * eps[j]) + noiseScale * z[j];
+            x[j] = scale * (x[j] - epsCoefficient * eps[j]) + noiseScale * z[j];
     }
 }

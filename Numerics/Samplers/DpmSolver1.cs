@@ -16,8 +16,7 @@ public sealed class DpmSolver1 : Sampler
         double t = run.Grid[i], s = run.Grid[i + 1];
         var eps = run.Scratch(0);
         run.View.Noise(x, t, eps);
-        double ratio = run.Schedule.Alpha(s) / run.Schedule.Alpha(t);
-        double phi = StepMath.SigmaExpm1(run, t, s);
+        var (ratio, phi) = StepCoefficients.NoiseForm(run.Schedule, t, s);
         for (int j = 0; j < x.Length; j++) x[j] = ratio * x[j] - phi * eps[j];
     }
 }

@@ -31,19 +31,19 @@ public sealed class DpmSolver3 : Sampler
             ExponentialSteps.NoiseForm(run, t, s, x, eps0, x);
             return;
         }
-        double h = StepMath.LambdaStep(run, t, s);
-        double u1 = ExponentialSteps.IntermediateTime(run, t, s, R1), u2 = ExponentialSteps.IntermediateTime(run, t, s, R2);
+        double h = StepCoefficients.LambdaStep(run.Schedule, t, s);
+        double u1 = StepCoefficients.IntermediateTime(run.Schedule, t, s, R1), u2 = StepCoefficients.IntermediateTime(run.Schedule, t, s, R2);
 
         ExponentialSteps.NoiseForm(run, t, u1, x, eps0, state);
         run.View.Noise(state, u1, d1);
         StepMath.AddScaled(d1, -1.0, eps0);
 
         ExponentialSteps.NoiseForm(run, t, u2, x, eps0, state);
-        StepMath.AddScaled(state, -run.Schedule.Sigma(u2) * (R2 / R1) * ExponentialSteps.Phi2(R2 * h), d1);
+        StepMath.AddScaled(state, -run.Schedule.Sigma(u2) * (R2 / R1) * StepCoefficients.Phi2(R2 * h), d1);
         run.View.Noise(state, u2, d2);
         StepMath.AddScaled(d2, -1.0, eps0);
 
         ExponentialSteps.NoiseForm(run, t, s, x, eps0, x);
-        StepMath.AddScaled(x, -sigmaS / R2 * ExponentialSteps.Phi2(h), d2);
+        StepMath.AddScaled(x, -sigmaS / R2 * StepCoefficients.Phi2(h), d2);
     }
 }

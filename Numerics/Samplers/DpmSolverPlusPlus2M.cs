@@ -23,8 +23,7 @@ public sealed class DpmSolverPlusPlus2M : Sampler
         x0.CopyTo(combined, 0);
         if (run.Previous is { } previous && run.Schedule.Sigma(s) > 0)
         {
-            double h = StepMath.LambdaStep(run, t, s);
-            double r = StepMath.LambdaStep(run, previous.Time, t) / h;
+            double r = StepCoefficients.MultistepRatio(run.Schedule, previous.Time, t, s);
             for (int j = 0; j < x.Length; j++)
                 combined[j] = (1 + 0.5 / r) * x0[j] - 0.5 / r * previous.Prediction[j];
         }

@@ -1,5 +1,3 @@
-using Verified.Theory;
-
 namespace Verified.Numerics;
 
 /// <summary>
@@ -9,11 +7,10 @@ namespace Verified.Numerics;
 public static class ExponentialSteps
 {
     /// <summary>Noise form from t to s (C5.5 with eps frozen): out = (alpha_s/alpha_t) x - sigma_s (e^h - 1) eps,
-    /// h = lambda_s - lambda_t; sigma_s = 0 gives its limit alpha_s x0^ (see <see cref="StepMath.SigmaExpm1"/>).</summary>
+    /// h = lambda_s - lambda_t; sigma_s = 0 gives its limit alpha_s x0^ (see <see cref="StepCoefficients.SigmaExpm1"/>).</summary>
     public static void NoiseForm(SamplingRun run, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> eps, Span<double> output)
     {
-        double ratio = run.Schedule.Alpha(s) / run.Schedule.Alpha(t);
-        double phi = StepMath.SigmaExpm1(run, t, s);
+        var (ratio, phi) = StepCoefficients.NoiseForm(run.Schedule, t, s);
         for (int j = 0; j < x.Length; j++) output[j] = ratio * x[j] - phi * eps[j];
     }
 
@@ -21,18 +18,8 @@ public static class ExponentialSteps
     /// which at sigma_s = 0 (h = infinity) is alpha_s x0.</summary>
     public static void DataForm(SamplingRun run, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> x0, Span<double> output)
     {
-        double sigmaS = run.Schedule.Sigma(s);
-        double ratio = sigmaS / run.Schedule.Sigma(t);
-        double phi = sigmaS == 0 ? -run.Schedule.Alpha(s) : run.Schedule.Alpha(s) * Numeric.ExpM1(-StepMath.LambdaStep(run, t, s));
+        var (ratio, phi) = StepCoefficients.DataForm(run.Schedule, t, s);
         for (int j = 0; j < x.Length; j++) output[j] = ratio * x[j] - phi * x0[j];
-    }
-
-    /// <summary>The time u with lambda(u) = lambda_t + r (lambda_s - lambda_t): the intermediate point of a singlestep
-    /// solver. Needs sigma_s &gt; 0 and a schedule with a closed-form lambda^-1.</summary>
-    public static double IntermediateTime(SamplingRun run, double t, double s, double r)
-    {
-        double lambdaT = run.Schedule.Lambda(t);
-        return run.Schedule.LambdaInverse(lambdaT + r * (run.Schedule.Lambda(s) - lambdaT));
     }
 
     /// <summary>One singlestep midpoint step in lambda (r = 1/2) in either form: read the prediction P at (x, t)
@@ -47,7 +34,7 @@ public static class ExponentialSteps
         Read(run, dataForm, x, t, prediction);
         if (run.Schedule.Sigma(s) > 0)
         {
-            double u = IntermediateTime(run, t, s, 0.5);
+            double u = StepCoefficients.IntermediateTime(run.Schedule, t, s, 0.5);
             FirstOrder(run, dataForm, t, u, x, prediction, mid);
             Read(run, dataForm, mid, u, prediction);
         }
@@ -62,12 +49,5 @@ public static class ExponentialSteps
     private static void FirstOrder(SamplingRun run, bool dataForm, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> prediction, Span<double> output)
     {
         if (dataForm) DataForm(run, t, s, x, prediction, output); else NoiseForm(run, t, s, x, prediction, output);
-    }
-
-    /// <summary>phi_2(h) = (e^h - 1)/h - 1, by its Taylor series h/2 + h^2/6 + ... where the quotient would cancel.</summary>
-    public static double Phi2(double h)
-    {
-        if (Math.Abs(h) > 1e-3) return Numeric.ExpM1(h) / h - 1.0;
-        return h * (1.0 / 2 + h * (1.0 / 6 + h * (1.0 / 24 + h * (1.0 / 120))));
     }
 }

@@ -1,5 +1,3 @@
-using Verified.Theory;
-
 namespace Verified.Numerics;
 
 /// <summary>Small shared pieces of step formulas (k-diffusion's to_d / get_ancestral_step), so each sampler
@@ -27,17 +25,5 @@ public static class StepMath
     public static void AddScaled(Span<double> x, double a, ReadOnlySpan<double> y)
     {
         for (int j = 0; j < x.Length; j++) x[j] += a * y[j];
-    }
-
-    /// <summary>h = lambda(to) - lambda(from) &gt; 0 for a step towards less noise.</summary>
-    public static double LambdaStep(SamplingRun run, double from, double to) => run.Schedule.Lambda(to) - run.Schedule.Lambda(from);
-
-    /// <summary>sigma_s (e^h - 1) with h = lambda_s - lambda_t, written as alpha_s sigma_t / alpha_t - sigma_s when sigma_s = 0
-    /// (lambda_s = infinity) and with expm1 otherwise (no cancellation for small h).</summary>
-    public static double SigmaExpm1(SamplingRun run, double t, double s)
-    {
-        double sigmaS = run.Schedule.Sigma(s);
-        if (sigmaS == 0) return run.Schedule.Alpha(s) * run.Schedule.Sigma(t) / run.Schedule.Alpha(t);
-        return sigmaS * Numeric.ExpM1(StepMath.LambdaStep(run, t, s));
     }
 }
