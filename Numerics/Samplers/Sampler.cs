@@ -26,6 +26,20 @@ public abstract class Sampler
         var view = new ModelView(model);
         var run = new SamplingRun(view, grid, noise);
         var x = start.ToArray();
+        Integrate(run, x, callback);
+        return new SamplingResult(x, view.Evaluations);
+    }
+
+    /// <summary>The whole run from run.Grid[0] to run.Grid[^1], updating x in place. The default calls
+    /// <see cref="Step"/> for each grid interval, refuses a non-finite state and calls the callback; a sampler that
+    /// runs elsewhere (another process, a tensor device) overrides it and must still read the model through
+    /// run.View (so NFE is counted) and draw every random number from run.Noise.</summary>
+    /// <exception cref="InvalidOperationException">a step produced a non-finite state.</exception>
+    protected virtual void Integrate(SamplingRun run, double[] x, StepCallback? callback)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(x);
+        var grid = run.Grid;
         for (int i = 0; i < grid.Steps; i++)
         {
             Step(run, i, x);
@@ -35,7 +49,6 @@ public abstract class Sampler
                         $"{Info.Name} produced a non-finite state (x[{j}] = {x[j]}) at step {i}, t = {grid[i]} -> {grid[i + 1]}");
             callback?.Invoke(i, grid[i + 1], x);
         }
-        return new SamplingResult(x, view.Evaluations);
     }
 
     /// <summary>One step from run.Grid[i] to run.Grid[i + 1], updating x in place.</summary>
