@@ -2,11 +2,24 @@ using System.Collections.Concurrent;
 using Verified.Numerics;
 using Verified.Reports.Analysis;
 using Verified.Reports.Model;
+using Verified.Reports.Subjects;
 
 namespace Verified.Reports.Experiments;
 
-/// <summary>What to run: a preset and optional filters (null = all).</summary>
-public sealed record RunRequest(Preset Preset, IReadOnlyList<string>? Samplers = null, IReadOnlyList<string>? Problems = null);
+/// <summary>What to run: a preset, optional filters (null = all) and the samplers to choose from.</summary>
+/// <param name="Preset">Ladders, sample counts and problems.</param>
+/// <param name="Samplers">Exact sampler names to measure (null = every sampler of the catalog).</param>
+/// <param name="Problems">Problem names (null = the preset's problems).</param>
+/// <param name="Catalog">The samplers to choose from; null = <see cref="SamplerCatalog.BuiltIn"/>.</param>
+public sealed record RunRequest(Preset Preset, IReadOnlyList<string>? Samplers = null, IReadOnlyList<string>? Problems = null, SamplerCatalog? Catalog = null)
+{
+    /// <summary>The catalog the request chooses from (<see cref="SamplerCatalog.BuiltIn"/> when none was given).</summary>
+    public SamplerCatalog EffectiveCatalog => Catalog ?? SamplerCatalog.BuiltIn;
+
+    /// <summary>The subjects the request measures: the catalog filtered by <see cref="Samplers"/>.</summary>
+    /// <exception cref="ArgumentException">a name in <see cref="Samplers"/> is not in the catalog.</exception>
+    public IReadOnlyList<SamplerSubject> Selected => EffectiveCatalog.Only(Samplers?.ToList()).Subjects;
+}
 
 /// <summary>
 /// Runs every applicable (sampler, problem, schedule) combination of a preset and fits and judges each ladder.
@@ -19,9 +32,7 @@ public static class ReportRunner
     public static string? Validate(RunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var samplerNames = SamplerRegistry.All().Select(s => s.Info.Name).ToList();
-        foreach (var s in request.Samplers ?? [])
-            if (!samplerNames.Contains(s)) return $"unknown sampler '{s}'; valid names: {string.Join(", ", samplerNames)}";
+        if (request.EffectiveCatalog.Unknown(request.Samplers ?? []) is string unknown) return unknown;
         foreach (var p in request.Problems ?? [])
             if (Problems.Find(p) is null) return $"unknown problem '{p}'; valid names: {string.Join(", ", Problems.Names)}";
         return null;
@@ -34,11 +45,12 @@ public static class ReportRunner
         var error = Validate(request);
         if (error is not null) throw new ArgumentException(error, nameof(request));
         var preset = request.Preset;
-        var samplers = SamplerRegistry.All().Where(s => request.Samplers is null || request.Samplers.Contains(s.Info.Name)).ToList();
+        var subjects = request.Selected;
+        var samplers = subjects.Select(s => s.Instance()).ToList();
         var problems = (request.Problems ?? preset.Problems).Select(p => Problems.Find(p)!).ToList();
         var notes = new List<string>();
-        var jobs = new List<(string Sampler, Problem Problem, ScheduleCase Case)>();
-        foreach (var sampler in samplers)
+        var jobs = new List<(SamplerSubject Subject, Problem Problem, ScheduleCase Case)>();
+        foreach (var (sampler, subject) in samplers.Zip(subjects))
         {
             var info = sampler.Info;
             if (info.StrongOrder is null && info.WeakOrder is null)
@@ -48,21 +60,22 @@ public static class ReportRunner
             }
             if (info.EvaluationsPerStep is null && ToleranceTier.Rebuild(sampler) is null)
             {
-                notes.Add($"{info.Name}: adaptive, but has no public (rtol, atol) constructor to build a tolerance ladder; not measured.");
+                notes.Add($"{info.Name}: adaptive, but does not implement IAdaptiveSampler, so no tolerance ladder can be built; not measured.");
                 continue;
             }
             if (!info.IsAffine && info.EvaluationsPerStep is not null && problems.Any(p => p.IsGaussian))
                 notes.Add($"{info.Name}: not a fixed affine map on Gaussian data (IsAffine = false), so its tier-0 weak error has no exact output law; measured in tier 1 only.");
             foreach (var problem in problems)
                 foreach (var sc in ScheduleCases.All.Where(c => c.AppliesTo(info)))
-                    jobs.Add((info.Name, problem, sc));
+                    jobs.Add((subject, problem, sc));
         }
         var results = new ConcurrentDictionary<int, List<SeriesResult>>();
         int done = 0;
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, j =>
         {
-            var (name, problem, sc) = jobs[j];
-            var sampler = SamplerRegistry.ByName(name); // own instance per job: nothing shared between threads
+            var (subject, problem, sc) = jobs[j];
+            string name = subject.Name;
+            var sampler = subject.Instance(); // own instance per job: nothing shared between threads
             var measurements = sampler.Info.EvaluationsPerStep is null
                 ? ToleranceTier.Measure(ToleranceTier.Rebuild(sampler)!, problem, sc, preset)
                 : problem.IsGaussian

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Verified.Numerics;
 using Verified.Reports.Model;
 using Verified.Theory;
@@ -22,13 +21,10 @@ internal static class ToleranceTier
     private static readonly int[] ExactExponents = [3, 4, 5, 6, 7, 8];
     private static readonly int[] MixtureExponents = [3, 4, 5, 6, 7];
 
-    /// <summary>A builder of the sampler at a given tolerance: its public (rtol, atol) constructor, or null if it has none.</summary>
-    public static Func<double, Sampler>? Rebuild(Sampler sampler)
-    {
-        var ctor = sampler.GetType().GetConstructors(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(c =>
-            c.GetParameters() is { Length: 2 } p && p.All(q => q.ParameterType == typeof(double)) && p[0].Name == "rtol" && p[1].Name == "atol");
-        return ctor is null ? null : tol => (Sampler)ctor.Invoke([tol, tol]);
-    }
+    /// <summary>A builder of the sampler at a given tolerance (rtol = atol = tol) through <see cref="IAdaptiveSampler"/>,
+    /// or null when the sampler does not implement it.</summary>
+    public static Func<double, Sampler>? Rebuild(Sampler sampler) =>
+        sampler is IAdaptiveSampler adaptive ? tol => adaptive.WithTolerance(tol, tol) : null;
 
     public static IEnumerable<Measurement> Measure(Func<double, Sampler> build, Problem problem, ScheduleCase sc, Preset preset)
     {

@@ -8,7 +8,7 @@ namespace Verified.Numerics;
 /// <remarks>The error is controlled by rtol/atol, not by the grid: the declared strong order 5 is the order of the
 /// propagated solution per accepted step, and EvaluationsPerStep is null (adaptive). Its evaluation times depend on the
 /// state, so it is not a fixed affine map and <see cref="OutputLaw"/> rejects it.</remarks>
-public sealed class Rk45 : Sampler
+public sealed class Rk45 : Sampler, IAdaptiveSampler
 {
     private readonly double rtol, atol;
 
@@ -27,6 +27,9 @@ public sealed class Rk45 : Sampler
 
     /// <inheritdoc/>
     public override SamplerInfo Info { get; }
+
+    /// <inheritdoc/>
+    public Sampler WithTolerance(double rtol, double atol) => new Rk45(rtol, atol);
 
     /// <inheritdoc/>
     protected override void Step(SamplingRun run, int i, double[] x) =>

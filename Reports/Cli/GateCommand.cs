@@ -13,12 +13,17 @@ public static class GateCommand
     public static Command Create()
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file. Default: reports/baseline.json under the repository root." };
+        var samplers = ReportCommand.ListOption("--samplers", "Gate only these samplers (exact names, space or comma separated); the baseline is judged only for them.");
         var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. Exit 0 pass, 1 regression, 2 usage or input error.")
         {
-            baseline,
+            baseline, samplers,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
-            GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out)));
+        {
+            var request = new RunRequest(Preset.Gate, ReportCommand.Split(parse.GetValue(samplers)));
+            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+            return GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
+        }));
         return command;
     }
 }
@@ -27,13 +32,18 @@ public static class GateCommand
 public static class GateCheck
 {
     /// <summary>Re-measures the gate preset, compares it with the baseline at <paramref name="path"/>, prints the findings;
-    /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).</summary>
-    public static int Run(string path, TextWriter output)
+    /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).
+    /// <paramref name="request"/> chooses the samplers (default: every built-in one); its preset is replaced by the gate
+    /// preset. When it names samplers, the baseline is judged only for those.</summary>
+    public static int Run(string path, TextWriter output, RunRequest? request = null)
     {
         if (!File.Exists(path)) throw new InputFileException($"baseline file {path} does not exist; record one with the baseline verb");
         var old = ReportJson.Load(path); // before measuring: a bad file fails in milliseconds
+        request = (request ?? new RunRequest(Preset.Gate)) with { Preset = Preset.Gate };
+        if (request.Samplers is { } only)
+            old = old with { Series = old.Series.Where(s => only.Contains(s.Sampler)).ToList() };
         var sw = Stopwatch.StartNew();
-        var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "gate");
+        var current = ProgressDisplay.Run(request, "gate");
         if (GateComparer.SettingsMismatch(old, current) is string mismatch)
             throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
         var findings = GateComparer.Compare(old, current);

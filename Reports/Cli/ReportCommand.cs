@@ -58,8 +58,7 @@ public static class ReportCommand
     internal static Option<string[]> ListOption(string name, string description) =>
         new(name) { Description = description, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
 
-    /// <summary>Flattens "a,b c" into [a, b, c]; null when the option was not given.</summary>
-    internal static IReadOnlyList<string>? Split(string[]? values) =>
-        values is null || values.Length == 0 ? null
-        : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+    /// <summary>Flattens "a,b c" into [a, b, c] (commas inside parentheses stay: sampler names carry them);
+    /// null when the option was not given.</summary>
+    internal static IReadOnlyList<string>? Split(string[]? values) => Subjects.SamplerNames.Parse(values);
 }
