@@ -13,9 +13,11 @@ public static class BaselineCommand
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file to write. Default: reports/baseline.json under the repository root." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
+        var external = ExternalOption.Create();
+        var samplers = ReportCommand.ListOption("--samplers", "Record only these samplers (exact names, space or comma separated).");
         var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed).")
         {
-            baseline, force,
+            baseline, force, external, samplers,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -23,7 +25,10 @@ public static class BaselineCommand
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
-            var current = ProgressDisplay.Run(new RunRequest(Preset.Gate), "baseline");
+            using var externals = ExternalOption.Start(parse.GetValue(external));
+            var request = new RunRequest(Preset.Gate, ReportCommand.Split(parse.GetValue(samplers)), Catalog: externals.Extend());
+            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+            var current = ProgressDisplay.Run(request, "baseline");
             if (exists)
             {
                 try

@@ -19,16 +19,18 @@ public static class ReportCommand
         var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
+        var external = ExternalOption.Create();
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
         var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
         {
-            outDir, quick, full, samplers, problems, noGate, baseline,
+            outDir, quick, full, samplers, problems, noGate, baseline, external,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
             var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
-            var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)));
+            using var externals = ExternalOption.Start(parse.GetValue(external));
+            var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)), externals.Extend());
             if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
@@ -49,7 +51,7 @@ public static class ReportCommand
                 Console.WriteLine($"gate skipped: no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)");
                 return ExitCodes.Ok;
             }
-            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out);
+            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out, request);
         }));
         return command;
     }
