@@ -50,6 +50,29 @@ else
   [[ $rc -ne 0 || $f -ne 0 || $e -ne 0 ]] && status=1
 fi
 
+# Samplers in another process (docs/PROTOCOL.md): the Python examples through clients/python, with their own
+# baseline. Four checks: the right samplers PASS, the deliberately wrong py-heun FAILs, the gate passes on the right
+# ones (exit 0) and fails on the wrong one (exit 1).
+echo "== external: Python example samplers (examples/python) =="
+verified() { dotnet run --project Reports -c "$config" --no-build -- "$@"; }
+py="python3 examples/python/samplers.py"
+py_samplers=py-euler,py-heun,py-dpm-solver-1
+check() { # name, condition result (0 = ok)
+  if [[ $2 -eq 0 ]]; then echo "ok: $1"; passed=$((passed + 1)); else echo "FAILED: $1"; failed=$((failed + 1)); status=1; fi
+}
+verdicts() { # report.json, sampler -> "PASS FAIL ..." (one verdict per ladder)
+  python3 -c 'import json,sys; print(" ".join(s["verdict"] for s in json.load(open(sys.argv[1]))["series"] if s["sampler"] == sys.argv[2]))' "$1" "$2"
+}
+verified report --quick --no-gate --problems gauss-1d --external "$py" --samplers "$py_samplers" --out "$results/python-right" 2>&1 | tail -3
+ok=${PIPESTATUS[0]}; for s in py-euler py-heun py-dpm-solver-1; do v=$(verdicts "$results/python-right/report.json" "$s" 2>/dev/null); [[ -n "$v" && "$v" != *FAIL* && "$v" != *INCONCLUSIVE* ]] || ok=1; done
+check "the right Python samplers are reported PASS" $ok
+verified report --quick --no-gate --problems gauss-1d --external "$py --wrong-heun" --samplers py-heun --out "$results/python-wrong" 2>&1 | tail -2
+v=$(verdicts "$results/python-wrong/report.json" py-heun 2>/dev/null); [[ "$v" == *FAIL* ]]; check "the wrong py-heun (--wrong-heun) is reported FAIL" $?
+verified gate --external "$py" --samplers "$py_samplers" --baseline examples/python/baseline.json 2>&1 | tail -2; rc=${PIPESTATUS[0]}
+[[ $rc -eq 0 ]]; check "gate on the right Python samplers exits 0 (got $rc)" $?
+verified gate --external "$py --wrong-heun" --samplers "$py_samplers" --baseline examples/python/baseline.json 2>&1 | grep -E "^gate (PASSED|FAILED)|^REGRESSION" | head -5; rc=${PIPESTATUS[0]}
+[[ $rc -eq 1 ]]; check "gate on the wrong py-heun exits 1 (got $rc)" $?
+
 # The sampler regression gate (docs/REPORTS.md): one test, passed when no sampler regressed against reports/baseline.json.
 echo "== Reports: sampler regression gate =="
 dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
