@@ -8,6 +8,7 @@ namespace Verified.Reports.Tests.External;
 /// <summary>The external-process route (docs/PROTOCOL.md): a well-behaved child reproduces the in-process arithmetic bit
 /// for bit, and each kind of faulty child gives an ExternalSamplerException naming the sampler, the request and the
 /// child's stderr log, with the child reaped.</summary>
+[Collection("Console")]
 public sealed class ExternalSamplerTests : IDisposable
 {
     private readonly FaultyChildren children = new();

@@ -12,6 +12,7 @@ public static class CommandTree
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(BaselineCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(Network.NetworkCommands.Train());
         root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
         return root;
