@@ -43,7 +43,7 @@ public sealed class ExternalSampler : Sampler
         }
         catch (Exception e) when (e is ProtocolFault or ClientError or VerifiedRefusal)
         {
-            if (e is VerifiedRefusal)
+            if (e is not ClientError) // tell the client why its run ends (it may already be gone)
                 try { child.Send(ProtocolJson.Message("error", w => w.WriteString("reason", e.Message))); } catch (ProtocolFault) { }
             process.Kill(child);
             throw new ExternalSamplerException(conversation.Context(e.Message), e);
