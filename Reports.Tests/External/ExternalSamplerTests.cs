@@ -144,6 +144,24 @@ public sealed class ExternalSamplerTests : IDisposable
         Assert.Contains("exit code 4", error.ToString());
     }
 
+    [Fact]
+    public void Baseline_with_a_faulty_child_exits_2_and_writes_no_baseline()
+    {
+        string path = Path.Combine(children.Folder, "baseline.json");
+        var previous = Console.Error;
+        int code;
+        try
+        {
+            Console.SetError(new StringWriter());
+            code = CommandTree.Run(["baseline", "--samplers", "faulty", "--baseline", path,
+                "--external", children.Script("print('not json'); sys.stdout.flush()")]);
+        }
+        finally { Console.SetError(previous); }
+        Assert.Equal(ExitCodes.UsageOrInput, code);
+        Assert.False(File.Exists(path), "no half-written baseline");
+        Assert.Empty(Directory.GetFiles(children.Folder, "baseline.json*"));
+    }
+
     private static string Quote(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
     /// <summary>Whether the process still runs, waiting up to 5 s: a killed grandchild (python under /bin/sh) dies
