@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Verified: restores, builds, runs each xunit project and the Expecto
-# claims suite, then the sampler regression gate, and ends with one line "N passed, N failed[, N skipped]".
+# claims suite, then the sampler regression gate and the worked examples (examples/*/run.sh), and ends with one line "N passed, N failed[, N skipped]".
 # Exit status: 0 only when everything built and every test passed.
 #   ./test.sh            the standard suite (<= 10 minutes on 2 cores)
 #   VERIFIED_STRESS=1    reruns the statistical tests with fresh seeds (see docs/STATISTICS.md)
@@ -30,7 +30,7 @@ while IFS= read -r project; do
   s=$(echo "$line" | sed -E 's/.*Skipped: +([0-9]+),.*/\1/')
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [[ $rc -ne 0 || $f -ne 0 ]] && status=1
-done < <(find . -name '*.Tests.csproj' -not -path './artifacts/*' | sort)
+done < <(find . -name '*.Tests.csproj' -not -path './artifacts/*' -not -path './examples/*' | sort)
 
 echo "== Expecto: Verification =="
 extra=()
@@ -50,33 +50,24 @@ else
   [[ $rc -ne 0 || $f -ne 0 || $e -ne 0 ]] && status=1
 fi
 
-# Samplers in another process (docs/PROTOCOL.md): the Python examples through clients/python, with their own
-# baseline. Four checks: the right samplers PASS, the deliberately wrong py-heun FAILs, the gate passes on the right
-# ones (exit 0) and fails on the wrong one (exit 1).
-echo "== external: Python example samplers (examples/python) =="
-verified() { dotnet run --project Reports -c "$config" --no-build -- "$@"; }
-py="python3 examples/python/samplers.py"
-py_samplers=py-euler,py-heun,py-dpm-solver-1
-check() { # name, condition result (0 = ok)
-  if [[ $2 -eq 0 ]]; then echo "ok: $1"; passed=$((passed + 1)); else echo "FAILED: $1"; failed=$((failed + 1)); status=1; fi
-}
-verdicts() { # report.json, sampler -> "PASS FAIL ..." (one verdict per ladder)
-  python3 -c 'import json,sys; print(" ".join(s["verdict"] for s in json.load(open(sys.argv[1]))["series"] if s["sampler"] == sys.argv[2]))' "$1" "$2"
-}
-verified report --quick --no-gate --problems gauss-1d --external "$py" --samplers "$py_samplers" --out "$results/python-right" 2>&1 | tail -3
-ok=${PIPESTATUS[0]}; for s in py-euler py-heun py-dpm-solver-1; do v=$(verdicts "$results/python-right/report.json" "$s" 2>/dev/null); [[ -n "$v" && "$v" != *FAIL* && "$v" != *INCONCLUSIVE* ]] || ok=1; done
-check "the right Python samplers are reported PASS" $ok
-verified report --quick --no-gate --problems gauss-1d --external "$py --wrong-heun" --samplers py-heun --out "$results/python-wrong" 2>&1 | tail -2
-v=$(verdicts "$results/python-wrong/report.json" py-heun 2>/dev/null); [[ "$v" == *FAIL* ]]; check "the wrong py-heun (--wrong-heun) is reported FAIL" $?
-verified gate --external "$py" --samplers "$py_samplers" --baseline examples/python/baseline.json 2>&1 | tail -2; rc=${PIPESTATUS[0]}
-[[ $rc -eq 0 ]]; check "gate on the right Python samplers exits 0 (got $rc)" $?
-verified gate --external "$py --wrong-heun" --samplers "$py_samplers" --baseline examples/python/baseline.json 2>&1 | grep -E "^gate (PASSED|FAILED)|^REGRESSION" | head -5; rc=${PIPESTATUS[0]}
-[[ $rc -eq 1 ]]; check "gate on the wrong py-heun exits 1 (got $rc)" $?
-
 # The sampler regression gate (docs/REPORTS.md): one test, passed when no sampler regressed against reports/baseline.json.
 echo "== Reports: sampler regression gate =="
 dotnet run --project Reports -c "$config" --no-build -- gate 2>&1 | strip_ansi | tail -80; rc=${PIPESTATUS[0]}
 if [[ $rc -eq 0 ]]; then passed=$((passed + 1)); else echo "gate exit code $rc"; failed=$((failed + 1)); status=1; fi
+
+# Worked examples (docs/YOUR-SAMPLER.md): each examples/*/run.sh packs this build, runs a user's project against the
+# packages and the tool, and ends with "N passed, N failed" (wrong variants must be judged FAIL and fail the gate).
+for script in examples/*/run.sh; do
+  [[ -x "$script" ]] || continue
+  echo "== example: $script =="
+  out=$(VERIFIED_NO_BUILD=1 "$script" 2>&1); rc=$?
+  echo "$out" | strip_ansi | grep -E "^(PASS|FAIL)  |error|(Passed|Failed)!" | tail -40
+  line=$(echo "$out" | strip_ansi | grep -E "^[0-9]+ passed, [0-9]+ failed$" | tail -1)
+  if [[ -z "$line" ]]; then echo "no summary from $script"; failed=$((failed + 1)); status=1; continue; fi
+  p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/'); f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+  passed=$((passed + p)); failed=$((failed + f))
+  [[ $rc -ne 0 || $f -ne 0 ]] && status=1
+done
 
 if ((skipped > 0)); then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 exit $status

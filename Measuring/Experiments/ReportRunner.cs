@@ -76,12 +76,7 @@ public static class ReportRunner
             var (subject, problem, sc) = jobs[j];
             string name = subject.Name;
             var sampler = subject.Instance(); // own instance per job: nothing shared between threads
-            var measurements = sampler.Info.EvaluationsPerStep is null
-                ? ToleranceTier.Measure(ToleranceTier.Rebuild(sampler)!, problem, sc, preset)
-                : problem.IsGaussian
-                    ? ExactTier.Measure(sampler, problem, sc, preset)
-                    : MixtureTier.Measure(sampler, problem, sc, preset);
-            results[j] = measurements.Select(m => Judge(name, problem.Name, sc.Name, m)).ToList();
+            results[j] = MeasureAndJudge(sampler, problem, sc, preset);
             progress?.Invoke(Interlocked.Increment(ref done), jobs.Count, $"{name} / {problem.Name} / {sc.Name}");
         });
         var series = Enumerable.Range(0, jobs.Count).SelectMany(j => results[j]).ToList();
@@ -92,6 +87,18 @@ public static class ReportRunner
             preset.StrongStarts, preset.MonteCarloSamples, Preset.Seed,
             ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions);
         return new ReportDocument(ReportDocument.CurrentSchema, preset.Name, settings, series, study, notes);
+    }
+
+    /// <summary>One job: the tier that applies to the sampler on this problem (tolerance tier for adaptive samplers,
+    /// exact tier on Gaussian data, mixture tier otherwise), each ladder fitted and judged.</summary>
+    internal static List<SeriesResult> MeasureAndJudge(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset)
+    {
+        var measurements = sampler.Info.EvaluationsPerStep is null
+            ? ToleranceTier.Rebuild(sampler) is { } build ? ToleranceTier.Measure(build, problem, sc, preset) : []
+            : problem.IsGaussian
+                ? ExactTier.Measure(sampler, problem, sc, preset)
+                : MixtureTier.Measure(sampler, problem, sc, preset);
+        return measurements.Select(m => Judge(sampler.Info.Name, problem.Name, sc.Name, m)).ToList();
     }
 
     private static SeriesResult Judge(string sampler, string problem, string schedule, Measurement m)

@@ -13,21 +13,20 @@ public static class BaselineCommand
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file to write. Default: reports/baseline.json under the repository root." };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing baseline." };
-        var external = ExternalOption.Create();
-        var samplers = ReportCommand.ListOption("--samplers", "Record only these samplers (exact names, space or comma separated).");
+        var samplers = new SamplerOptions("Record only these samplers (exact names, built-in or from --assembly; space or comma separated).");
         var command = new Command("baseline", "Re-measure the gate preset and write the baseline (refuses to overwrite without --force; prints what changed).")
         {
-            baseline, force, external, samplers,
+            baseline, force,
         };
+        samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string path = parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline;
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, Preset.Gate, null, externals);
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");
-            using var externals = ExternalOption.Start(parse.GetValue(external));
-            var request = new RunRequest(Preset.Gate, ReportCommand.Split(parse.GetValue(samplers)), Catalog: externals.Extend());
-            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
             var current = ProgressDisplay.Run(request, "baseline");
             if (exists)
             {

@@ -47,6 +47,9 @@ internal sealed class ExternalSession : IDisposable
         }
     }
 
+    /// <summary>Whether no --external command was given.</summary>
+    public bool IsEmpty => processes.Count == 0;
+
     /// <summary>The sampler objects of every process, in command order.</summary>
     public IReadOnlyList<(Numerics.Sampler Sampler, string Origin)> Samplers =>
         processes.SelectMany(p => p.Samplers().Select(s => (s, $"external \"{p.Command}\""))).ToList();

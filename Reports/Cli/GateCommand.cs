@@ -13,17 +13,16 @@ public static class GateCommand
     public static Command Create()
     {
         var baseline = new Option<string>("--baseline") { Description = "Baseline file. Default: reports/baseline.json under the repository root." };
-        var samplers = ReportCommand.ListOption("--samplers", "Gate only these samplers (exact names, space or comma separated); the baseline is judged only for them.");
-        var external = ExternalOption.Create();
+        var samplers = new SamplerOptions("Gate only these samplers (exact names, built-in or from --assembly; space or comma separated); the baseline is judged only for them.");
         var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. Exit 0 pass, 1 regression, 2 usage or input error.")
         {
-            baseline, samplers, external,
+            baseline,
         };
+        samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
-            using var externals = ExternalOption.Start(parse.GetValue(external));
-            var request = new RunRequest(Preset.Gate, ReportCommand.Split(parse.GetValue(samplers)), Catalog: externals.Extend());
-            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, Preset.Gate, null, externals);
             return GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
         }));
         return command;

@@ -16,22 +16,21 @@ public static class ReportCommand
         var outDir = new Option<string>("--out") { Description = "Output directory (replaced atomically). Default: artifacts/report under the repository root." };
         var quick = new Option<bool>("--quick") { Description = "Smoke run: short ladders, 1-D Gaussian and the ring only (seconds)." };
         var full = new Option<bool>("--full") { Description = "Long ladders, more Monte Carlo samples, and the 16-D mixture (tens of minutes)." };
-        var samplers = ListOption("--samplers", "Only these samplers (registry names, space or comma separated).");
+        var samplers = new SamplerOptions("Only these samplers (exact names, built-in or from --assembly; space or comma separated).");
         var problems = ListOption("--problems", $"Only these problems: {string.Join(", ", Problems.Names)}.");
         var noGate = new Option<bool>("--no-gate") { Description = "Skip the regression gate that runs after the report." };
-        var external = ExternalOption.Create();
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
         var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written and gate passed, 1 regression, 2 usage or input error.")
         {
-            outDir, quick, full, samplers, problems, noGate, baseline, external,
+            outDir, quick, full, problems, noGate, baseline,
         };
+        samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
             var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
-            using var externals = ExternalOption.Start(parse.GetValue(external));
-            var request = new RunRequest(preset, Split(parse.GetValue(samplers)), Split(parse.GetValue(problems)), externals.Extend());
-            if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, preset, Split(parse.GetValue(problems)), externals);
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;
             if (File.Exists(target)) throw new UserErrorException($"--out {target} is a file; pass a directory (it is created or replaced)");
             string? explicitBaseline = parse.GetValue(baseline) is { Length: > 0 } b ? b : null;
@@ -51,7 +50,7 @@ public static class ReportCommand
                 Console.WriteLine($"gate skipped: no baseline at {RepositoryPaths.DefaultBaseline} (record one with the baseline verb)");
                 return ExitCodes.Ok;
             }
-            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out, request);
+            return GateCheck.Run(explicitBaseline ?? RepositoryPaths.DefaultBaseline, Console.Out, request with { Problems = null });
         }));
         return command;
     }
