@@ -17,9 +17,10 @@ public static class SampleCommand
         var outFile = new Option<string>("--out") { Description = "Output JSON file (refuses to overwrite one unless --force). Default: stdout." };
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var external = ExternalOption.Create();
+        var assemblies = new Option<string[]>("--assembly") { Description = "Also offer the samplers this .NET assembly exposes (as for report --assembly). Repeatable.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("sample", "Run one sampler on a case file and write the final batch, the NFE and the time of every model evaluation as JSON. Exit 0 written, 2 usage or input error.")
         {
-            caseFile, sampler, outFile, force, external,
+            caseFile, sampler, outFile, force, external, assemblies,
         };
         command.SetAction(parse => VerbRunner.Run(() =>
         {
@@ -28,7 +29,10 @@ public static class SampleCommand
                 throw new UserErrorException($"--out {target} exists; pass --force to overwrite it");
             var c = SampleCase.Load(parse.GetValue(caseFile)!);
             using var externals = ExternalOption.Start(parse.GetValue(external));
-            var catalog = externals.Extend();
+            var catalog = Subjects.SamplerCatalog.BuiltIn;
+            try { foreach (var path in parse.GetValue(assemblies) ?? []) catalog = catalog.With(AssemblySamplers.Load(path)); }
+            catch (Subjects.SamplerNameClashException e) { throw new UserErrorException(e.Message); }
+            catalog = externals.Extend(catalog);
             string name = parse.GetValue(sampler)!;
             var subject = catalog.Find(name) ?? throw new UserErrorException(catalog.Unknown([name])!);
             var json = Run(subject.Instance(), c);
