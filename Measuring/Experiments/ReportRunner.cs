@@ -18,7 +18,7 @@ public sealed record RunRequest(Preset Preset, IReadOnlyList<string>? Samplers =
 
     /// <summary>The subjects the request measures: the catalog filtered by <see cref="Samplers"/>.</summary>
     /// <exception cref="ArgumentException">a name in <see cref="Samplers"/> is not in the catalog.</exception>
-    public IReadOnlyList<SamplerSubject> Selected => EffectiveCatalog.Only(Samplers?.ToList()).Subjects;
+    public IReadOnlyList<SamplerSubject> SelectedSubjects() => EffectiveCatalog.Only(Samplers?.ToList()).Subjects;
 }
 
 /// <summary>
@@ -45,7 +45,7 @@ public static class ReportRunner
         var error = Validate(request);
         if (error is not null) throw new ArgumentException(error, nameof(request));
         var preset = request.Preset;
-        var subjects = request.Selected;
+        var subjects = request.SelectedSubjects();
         var samplers = subjects.Select(s => s.Instance()).ToList();
         var problems = (request.Problems ?? preset.Problems).Select(p => Problems.Find(p)!).ToList();
         var notes = new List<string>();
