@@ -78,11 +78,12 @@ internal sealed class ExternalChild : IDisposable
     }
 
     /// <summary>Reads the next line; a fault when the child closes its stdout, exits or stays silent past the timeout.</summary>
-    public string Receive()
+    public string Receive(TimeSpan? limit = null)
     {
+        var wait = limit ?? timeout;
         var read = process.StandardOutput.ReadLineAsync();
-        if (!read.Wait(timeout))
-            throw new ProtocolFault($"no answer within {timeout.TotalSeconds:0.###} s (stalled; the limit is set by VERIFIED_EXTERNAL_TIMEOUT, in seconds)");
+        if (!read.Wait(wait))
+            throw new ProtocolFault($"no answer within {wait.TotalSeconds:0.###} s (stalled; the limit is set by VERIFIED_EXTERNAL_TIMEOUT, in seconds)");
         string? line;
         try { line = read.Result; }
         catch (AggregateException e) { throw new ProtocolFault($"reading its stdout failed: {e.InnerException?.Message}"); }

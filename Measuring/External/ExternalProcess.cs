@@ -8,6 +8,10 @@ namespace Verified.Reports.External;
 /// <param name="LogDirectory">Where each child's stderr log is created (one new file per child).</param>
 public sealed record ExternalOptions(TimeSpan Timeout, string LogDirectory)
 {
+    /// <summary>The limit for a new child's answer to <c>describe</c>, which includes the interpreter's start-up:
+    /// at least 60 s, so that a loaded machine does not turn a slow start into a stall.</summary>
+    public TimeSpan StartupTimeout => Timeout > TimeSpan.FromSeconds(60) ? Timeout : TimeSpan.FromSeconds(60);
+
     /// <summary>60 s (or VERIFIED_EXTERNAL_TIMEOUT seconds), logs under the system's temporary directory
     /// (or VERIFIED_EXTERNAL_LOGS).</summary>
     public static ExternalOptions FromEnvironment()
@@ -124,7 +128,7 @@ public sealed class ExternalProcess : IDisposable
         try
         {
             child.Send(ProtocolJson.Message("describe", w => w.WriteString("protocol", ProtocolJson.Version)));
-            var (type, body) = ProtocolJson.Parse(child.Receive());
+            var (type, body) = ProtocolJson.Parse(child.Receive(options.StartupTimeout));
             if (type == "error") throw new ProtocolFault($"it answered with an error: {ClientReason(body)}");
             if (type != "samplers") throw new ProtocolFault($"expected a 'samplers' message, got '{type}'");
             string version = ProtocolJson.Text(body, "protocol", "samplers");
