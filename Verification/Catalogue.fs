@@ -49,7 +49,7 @@ let claims : (string * string) list =
       "C8.2", "the marginal FM velocity generates the marginal path"
       "C8.3", "CFM loss = FM loss + a constant"
       "C8.4", "generative-time SDE coefficients and its Fokker–Planck equation (marginal and conditional)"
-      "C8.5", "conditional score matching = marginal score matching + a constant; denoising form"
+      "C8.5", "conditional score matching = marginal score matching + a constant"
       "C8.6", "FM ODE = reverse PF-ODE (u = -v), same trajectories"
       "C9.1", "x0- and eps-prediction are equivalent; induced score -eps/sigma"
       "C9.2", "the embedding rollout with the exact denoiser reproduces the token distribution"
