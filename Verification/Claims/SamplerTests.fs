@@ -97,7 +97,10 @@ let tests =
             let sde = OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid, fixedStart)
             let _, exactCov = GaussianData(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
             let norm (m: float[,]) = sqrt (Seq.sum (seq { for i in 0 .. 1 do for j in 0 .. 1 -> m[i, j] * m[i, j] }))
-            Expect.isLessThan (norm ode.Covariance) 1e-20 "Var[x_0 | x_T] = 0 for the ODE"
+            // Var[x_0 | x_T] = 0 for the ODE held for any deterministic sampler (A 0 A^T = 0), so it is not asserted;
+            // what can fail is the point itself: the law engine's mean against a direct run from x_T.
+            let direct = (PfOdeEuler().Sample(model, System.ReadOnlySpan xT, grid, ZeroNoise.Instance)).State
+            Expect.isLessThan (Tolerances.relativeError 1.0 ode.Mean direct) 1e-9 "the ODE output law from a point is the point the sampler reaches"
             Expect.isGreaterThan (norm exactCov) 0.1 "the exact reverse transition is not degenerate"
             let diff = Array2D.init 2 2 (fun i j -> sde.Covariance[i, j] - exactCov[i, j])
             Expect.isLessThan (norm diff / norm exactCov) 0.02 "SDE conditional covariance = exact reverse-transition covariance"
