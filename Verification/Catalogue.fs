@@ -33,7 +33,7 @@ let claims : (string * string) list =
       "C6.1", "Bayes: conditional score = score + classifier gradient"
       "C6.2", "the noisy classifier's optimum is p_t(c|x); classifier guidance in score and noise form"
       "C6.3", "classifier-free guidance: E[eps|x,c], w = 1 conditional, w = 0 unconditional"
-      "C6.4", "guided score = score of the tilted density; w = 1 sampling gives p(x|c); w != 1 sampling is not the normalised tilt"
+      "C6.4", "guided score = score of the tilted density; w = 1 sampling gives p(x|c)"
       "C7.1", "closed-form marginal of the discrete chain"
       "C7.2", "alpha(t_i) = sqrt(abar_i), sigma(t_i) = sqrt(1 - abar_i)"
       "C7.3", "the continuised chain is the VP-SDE with beta(t) = -2 d log alpha/dt"
