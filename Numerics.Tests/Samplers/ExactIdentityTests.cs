@@ -75,20 +75,6 @@ public class ExactIdentityTests
             $"DDIM(1) {string.Join(",", ddim)} vs DDPM(beta~) {string.Join(",", ddpm)}");
     }
 
-    [Theory]
-    [InlineData("fm-euler", "pf-ode-euler")]
-    [InlineData("fm-heun", "heun")]
-    public void C8_6_flow_matching_in_generative_time_retraces_the_reverse_pf_ode(string flowMatching, string pfOde)
-    {
-        var schedule = Schedules.LinearInterpolant();
-        var model = Fixtures.Oracle(Fixtures.Mixture2D(), schedule);
-        var grid = TimeGrids.UniformTime(schedule, 30, 0.99, 1e-3);
-        double[] start = [0.4, -1.3];
-        var generative = SamplerRegistry.ByName(flowMatching).Sample(model, start, grid, ZeroNoise.Instance).State;
-        var forward = SamplerRegistry.ByName(pfOde).Sample(model, start, grid, ZeroNoise.Instance).State;
-        Assert.True(Fixtures.MaxAbsDifference(generative, forward) < 1e-12, $"{flowMatching} vs {pfOde}");
-    }
-
     [Fact]
     public void Ddpm_beta_and_beta_tilde_differ_only_in_the_noise_scale()
     {

@@ -74,12 +74,6 @@ let tiltGap (w: float) (seed: uint64) =
 
 let tests =
     testList "Claims.Samplers" [
-        testCase "[C6.4] guided sampling at w = 3 does not produce the normalised tilt p p(c|x)^w / Z: the gap is measured and significant" <| fun () ->
-            // A fixed-seed measurement, not a false-alarm check: it asserts that the gap is real (p < 1e-6) and reports it.
-            let p3, tv3 = tiltGap 3.0 11UL
-            let p1, tv1 = tiltGap 1.0 11UL
-            printfn "C6.4 tilt gap: total variation %.4f at w = 3 (chi-square p %.3g); %.4f at w = 1 (p %.3g), where the tilt is p(x|c)" tv3 p3 tv1 p1
-            Expect.isLessThan p3 1e-6 (sprintf "at w = 3 the sampled law should differ from the tilt (TV %.4f)" tv3)
         testCase "[C3.2] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
             for s, t0, t1 in [ vp, 1.0, tMin; Schedules.Ve(0.01, 10.0), 1.0, 0.05; Schedules.Edm(10.0), 10.0, 0.05 ] do
                 expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, s)) (fun n -> TimeGrids.UniformTime(s, n, t0, t1)) ladder
@@ -97,7 +91,10 @@ let tests =
             let sde = OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid, fixedStart)
             let _, exactCov = GaussianData(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
             let norm (m: float[,]) = sqrt (Seq.sum (seq { for i in 0 .. 1 do for j in 0 .. 1 -> m[i, j] * m[i, j] }))
-            Expect.isLessThan (norm ode.Covariance) 1e-20 "Var[x_0 | x_T] = 0 for the ODE"
+            // Var[x_0 | x_T] = 0 for the ODE held for any deterministic sampler (A 0 A^T = 0), so it is not asserted;
+            // what can fail is the point itself: the law engine's mean against a direct run from x_T.
+            let direct = (PfOdeEuler().Sample(model, System.ReadOnlySpan xT, grid, ZeroNoise.Instance)).State
+            Expect.isLessThan (Tolerances.relativeError 1.0 ode.Mean direct) 1e-9 "the ODE output law from a point is the point the sampler reaches"
             Expect.isGreaterThan (norm exactCov) 0.1 "the exact reverse transition is not degenerate"
             let diff = Array2D.init 2 2 (fun i j -> sde.Covariance[i, j] - exactCov[i, j])
             Expect.isLessThan (norm diff / norm exactCov) 0.02 "SDE conditional covariance = exact reverse-transition covariance"
@@ -154,8 +151,20 @@ let tests =
 
 let private classes = ClassConditional(MixtureOracle(samplerMixture, vp))
 
+/// C6.4 at w = 1, where the tilt p p(c|x) / Z is the class law p_tmin(x | c): guided PF-ODE Heun samples against it
+/// (chi-square on 32 bins). A check under the null with its alpha; the old w = 3 'the gap is significant' test was
+/// a fixed-seed power statement (nothing states how often it fails when the claim holds) and is dropped: C6.4's
+/// identity (the guided score is the tilted density's score) is GuidanceTests' finite-difference test.
+let guidedClassLawCheck =
+    { Name = "[C6.4] guided PF-ODE Heun at w = 1 (100 steps) samples the class law p_tmin(x | c) = the tilt at w = 1 (chi-square, 32 bins)"
+      Alpha = checkAlpha
+      Run = fun seed ->
+        let p, tv = tiltGap 1.0 seed
+        outcome p (sprintf "chi-square p %g, total variation %.4f" p tv) }
+
 let statistical =
     statList "Claims.Samplers" [
+        guidedClassLawCheck
         mixtureLawCheck "[C3.2] reverse-SDE EM (300 steps) from exact p_T reaches the mixture p_tmin (occupancy, KS, means)"
             (ReverseSdeEulerMaruyama()) (OracleModel(samplerMixture, vp)) samplerMixture (vpGrid 300) 8000
         mixtureLawCheck "[C3.3] PF-ODE Heun (100 steps) from exact p_T reaches the mixture p_tmin"
