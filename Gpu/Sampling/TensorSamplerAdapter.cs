@@ -16,7 +16,7 @@ namespace Verified.Gpu;
 /// <remarks>The name is <c>tensor-NAME[DTYPE]</c> (e.g. <c>tensor-ddim(eta=0)[float32]</c>), so one tensor sampler in
 /// two dtypes gives two report subjects beside its Numerics twin. Step callbacks are not supported: the tensor loop
 /// runs on the device, and the state is copied back once, at the end.</remarks>
-public sealed class TensorSamplerAdapter : Sampler
+public sealed class TensorSamplerAdapter : Sampler, IFinitePrecisionSampler
 {
     // One tensor oracle per oracle model, built on first use and shared by the jobs (threads) that use that model; it
     // lives as long as the model (its constants are freed when both are collected).
@@ -43,7 +43,9 @@ public sealed class TensorSamplerAdapter : Sampler
         DType = dtype;
         Device = device;
         var declared = declaration ?? sampler.Declaration ?? Twin(sampler.Name);
-        Info = declared with { Name = NameOf(declared.Name, dtype) };
+        // float32 rounding breaks exact affinity in (start, noise), so the exact output law (which probes the sampler as
+        // an affine map and checks the probe against a direct run) applies to float64 only.
+        Info = declared with { Name = NameOf(declared.Name, dtype), IsAffine = declared.IsAffine && dtype == ScalarType.Float64 };
     }
 
     /// <summary>The adapted tensor sampler.</summary>
@@ -55,11 +57,12 @@ public sealed class TensorSamplerAdapter : Sampler
     /// <summary>The device the tensors live on.</summary>
     public Device Device { get; }
 
-    /// <summary>The tensor sampler's declaration under the name <c>tensor-NAME[DTYPE]</c>.</summary>
+    /// <summary>The tensor sampler's declaration under the name <c>tensor-NAME[DTYPE]</c>; in float32 it is not declared
+    /// affine (round-off breaks exact affinity), so its weak exact-tier ladder is not measured.</summary>
     public override SamplerInfo Info { get; }
 
     /// <summary>Unit round-off of <see cref="DType"/> (2^-53 for float64, 2^-24 for float32): the relative error one
-    /// rounding makes, from which the report sets the round-off floor of this subject.</summary>
+    /// rounding makes, from which the report sets the round-off floor of this subject (<see cref="IFinitePrecisionSampler"/>).</summary>
     public double UnitRoundOff => DType == ScalarType.Float32 ? Math.Pow(2, -24) : Math.Pow(2, -53);
 
     /// <summary>The adapted name: <c>tensor-NAME[float64]</c> or <c>tensor-NAME[float32]</c>.</summary>

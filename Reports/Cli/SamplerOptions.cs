@@ -4,7 +4,8 @@ using Verified.Reports.Subjects;
 
 namespace Verified.Reports.Cli;
 
-/// <summary>The options that choose which samplers a verb measures (report, gate, baseline): --samplers, --assembly, --only-assembly.</summary>
+/// <summary>The options that choose which samplers a verb measures (report, gate, baseline): --samplers, --assembly,
+/// --only-assembly, --tensor.</summary>
 public sealed class SamplerOptions
 {
     /// <summary>--samplers NAME...: exact names across built-in and loaded samplers.</summary>
@@ -18,7 +19,14 @@ public sealed class SamplerOptions
     };
 
     /// <summary>--only-assembly: leave the built-in samplers out.</summary>
-    public Option<bool> OnlyAssembly { get; } = new("--only-assembly") { Description = "Measure only the samplers of the --assembly files, not the built-in ones." };
+    public Option<bool> OnlyAssembly { get; } = new("--only-assembly") { Description = "Measure only the samplers of the --assembly files (and --tensor), not the built-in CPU ones." };
+
+    /// <summary>--tensor DTYPE...: also measure the shipped tensor samplers in these dtypes on the CPU.</summary>
+    public Option<string[]> Tensor { get; } = new("--tensor")
+    {
+        Description = "Also measure Verified's tensor samplers (TorchSharp, CPU device) in these dtypes: float64, float32 (space or comma separated); named tensor-NAME[DTYPE].",
+        Arity = ArgumentArity.OneOrMore,
+    };
 
     /// <summary>Builds the options; <paramref name="samplersDescription"/> describes --samplers for this verb.</summary>
     public SamplerOptions(string samplersDescription) => Samplers = ReportCommand.ListOption("--samplers", samplersDescription);
@@ -30,6 +38,7 @@ public sealed class SamplerOptions
         command.Options.Add(Samplers);
         command.Options.Add(Assemblies);
         command.Options.Add(OnlyAssembly);
+        command.Options.Add(Tensor);
     }
 
     /// <summary>The request for <paramref name="preset"/>: the catalog (built-ins and/or loaded samplers) and the name filter.</summary>
@@ -40,18 +49,20 @@ public sealed class SamplerOptions
         ArgumentNullException.ThrowIfNull(parse);
         var paths = parse.GetValue(Assemblies) ?? [];
         bool only = parse.GetValue(OnlyAssembly);
-        if (only && paths.Length == 0) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll");
+        var dtypes = ReportCommand.Split(parse.GetValue(Tensor)) ?? [];
+        if (only && paths.Length == 0 && dtypes.Count == 0) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll (or --tensor DTYPE)");
         var catalog = only ? SamplerCatalog.Empty : SamplerCatalog.BuiltIn;
         try
         {
             foreach (var path in paths) catalog = catalog.With(AssemblySamplers.Load(path));
+            catalog = catalog.With(TensorSubjects.For(dtypes));
         }
         catch (SamplerNameClashException e)
         {
             throw new UserErrorException(e.Message);
         }
-        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems,
-            paths.Length == 0 ? null : catalog);
+        bool custom = paths.Length > 0 || dtypes.Count > 0;
+        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems, custom ? catalog : null);
         if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
         return request;
     }
