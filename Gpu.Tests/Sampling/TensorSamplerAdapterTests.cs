@@ -123,6 +123,25 @@ public class TensorSamplerAdapterTests
         Assert.Contains(failed.Failing, s => s.Verdict == Verdict.Fail);
     }
 
+    [Fact]
+    public void Float32_ladders_drop_the_points_below_the_float32_round_off_floor_and_pass()
+    {
+        var heun = new TensorSamplerAdapter(TensorSamplerRegistry.ByName("heun"), ScalarType.Float32);
+        var problem = Problems.Find("gauss-1d")!;
+        var schedule = ScheduleCases.Find("vp-linear")!;
+        // Heun's flow-map error at N = 64 is ~4e-4 and falls as N^-2, so it crosses 10^3 u ~ 6e-5 well before N = 1024.
+        var preset = Preset.Quick with { ExactLadder = [8, 16, 32, 64, 128, 256, 512, 1024] };
+        var series = Verify.Ladders(heun, problem, schedule, preset).Single(s => s.Metric == Metric.StrongFlowMap);
+        Assert.NotNull(series.RoundOffFloor);
+        double unitFloor = RoundOffMargin * Math.Pow(2, -24);
+        Assert.InRange(series.RoundOffFloor!.Value, unitFloor * 0.1, unitFloor * 10); // scale of N(0.5, 0.6^2) at t_min is O(1)
+        Assert.Contains(series.Points, p => p.Dropped == DropReason.RoundOff);
+        Assert.All(series.Points.Where(p => p.Dropped == DropReason.RoundOff), p => Assert.True(p.N >= 128, $"N = {p.N} dropped"));
+        Assert.Equal(Verdict.Pass, series.Verdict);
+    }
+
+    private const double RoundOffMargin = 1e3; // the report's float32 floor is 10^3 u times the problem scale
+
     /// <summary>A sampler as a user would write it outside Verified: the explicit midpoint rule on the PF-ODE,
     /// x_mid = x - (h/2) v(x, t), x_next = x - h v(x_mid, t - h/2); order 2. With <c>euler</c> the midpoint evaluation is
     /// replaced by v(x, t) (order 1, still declared 2: the deliberately wrong variant).</summary>
