@@ -4,7 +4,7 @@ using Verified.Benchmarks;
 // Verified.Benchmarks: `throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N]` times the reference case
 // (see bench/peer.sh for the PyTorch comparison); `kernel-vs-exp` times the isotropic kernel against its exp ceiling; `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
 // (use --inProcess: the assembly name differs from the project name; see docs/PERFORMANCE.md).
-const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | kernel-vs-exp | bdn [BenchmarkDotNet arguments]";
+const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | kernel-vs-exp | bdn [BenchmarkDotNet arguments] | protocol N D EVALUATIONS";
 if (args.Length == 0 || args[0] is "--help" or "-h") { Console.WriteLine(usage); return args.Length == 0 ? 2 : 0; }
 switch (args[0])
 {
@@ -29,6 +29,9 @@ switch (args[0])
         }
         if (options["--dim"] < 2) { Console.Error.WriteLine("--dim must be >= 2 (the ring lies in the first two axes)"); return 2; }
         return Throughput.Run(options["--samples"], options["--steps"], options["--threads"], options["--dim"], options["--torch-samples"]);
+    case "protocol":
+        // protocol N D EVALUATIONS: the external-process protocol's cost (docs/PROTOCOL.md, "Cost").
+        return ProtocolOverhead.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), "python3 bench/protocol_client.py");
     default:
         Console.Error.WriteLine($"unknown verb '{args[0]}'. {usage}");
         return 2;

@@ -64,7 +64,7 @@ public class BatchedContractTests
 
     [Theory]
     [InlineData("reverse-sde-em")]
-    [InlineData("pc(snr=0.16,m=1)")]
+    [InlineData("pc(snr=0.16,m=1,shrink)")]
     [InlineData("pf-ode-euler")]
     public void A_batch_draws_as_often_as_a_single_run_and_each_draw_covers_the_batch(string name)
     {

@@ -15,7 +15,7 @@ public class GateSubsetTests
         // A baseline row of a sampler the current run does not measure: "disappeared" unless the gate is restricted.
         var ghost = recorded.Series[0] with { Sampler = "ghost-sampler" };
         var path = Path.Combine(dir.Path, "baseline.json");
-        ReportJson.SaveAtomically(recorded with { Series = [.. recorded.Series, ghost] }, path);
+        BaselineFile.Save(recorded with { Series = [.. recorded.Series, ghost] }, path);
 
         var subset = new StringWriter();
         Assert.Equal(ExitCodes.Ok, GateCheck.Run(path, subset, new RunRequest(Preset.Gate, ["heun"], ["gauss-1d"])));

@@ -51,6 +51,17 @@ public class ReportJsonTests
         var e = Assert.Throws<InputFileException>(() => ReportJson.Deserialize(text, "baseline.json"));
         Assert.Contains(expected, e.Message);
         Assert.Contains("baseline.json", e.Message);
+        // The parser's own wording (type names, byte positions) stays out of the user's message.
+        Assert.DoesNotContain("System.", e.Message);
+        Assert.DoesNotContain("BytePositionInLine", e.Message);
+    }
+
+    [Fact]
+    public void A_directory_is_named_as_one()
+    {
+        using var dir = new Fixtures.TempDir();
+        var e = Assert.Throws<InputFileException>(() => ReportJson.Load(dir.Path));
+        Assert.Contains("is a directory", e.Message);
     }
 
     [Fact]

@@ -25,7 +25,8 @@ public static class BaselineCommand
         {
             string path = parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline;
             if (Directory.Exists(path)) throw new UserErrorException($"--baseline {path} is a directory; pass the baseline file to write (e.g. {Path.Combine(path, "baseline.json")})");
-            var request = samplers.Request(parse, Preset.Gate);
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, Preset.Gate, null, externals);
             bool exists = File.Exists(path);
             if (exists && !parse.GetValue(force))
                 throw new UserErrorException($"{path} exists; pass --force to overwrite it (run the gate verb first to see what would change)");

@@ -14,6 +14,7 @@ public static class CommandTree
         root.Subcommands.Add(BaselineCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(Network.NetworkCommands.Train());
         root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
         return root;

@@ -22,7 +22,8 @@ public static class GateCommand
         samplers.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
-            var request = samplers.Request(parse, Preset.Gate);
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, Preset.Gate, null, externals);
             if (Shard.Parse(parse.GetValue(shard)) is { } part) request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
             return GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
         }));

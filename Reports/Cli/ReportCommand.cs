@@ -31,7 +31,8 @@ public static class ReportCommand
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
             var preset = parse.GetValue(quick) ? Preset.Quick : parse.GetValue(full) ? Preset.Full : Preset.Default;
-            var request = samplers.Request(parse, preset, Split(parse.GetValue(problems)));
+            using var externals = samplers.StartExternal(parse);
+            var request = samplers.Request(parse, preset, Split(parse.GetValue(problems)), externals);
             var part = Shard.Parse(parse.GetValue(shard));
             if (part is not null) request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
             string target = parse.GetValue(outDir) is { Length: > 0 } o ? o : RepositoryPaths.DefaultReportDirectory;

@@ -5,7 +5,7 @@ using Verified.Reports.Subjects;
 namespace Verified.Reports.Cli;
 
 /// <summary>The options that choose which samplers a verb measures (report, gate, baseline): --samplers, --assembly,
-/// --only-assembly, --tensor.</summary>
+/// --only-assembly, --tensor, --external.</summary>
 public sealed class SamplerOptions
 {
     /// <summary>--samplers NAME...: exact names across built-in and loaded samplers.</summary>
@@ -28,6 +28,9 @@ public sealed class SamplerOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    /// <summary>--external "COMMAND" (repeatable): a sampler process speaking docs/PROTOCOL.md.</summary>
+    public Option<string[]> External { get; } = ExternalOption.Create();
+
     /// <summary>Builds the options; <paramref name="samplersDescription"/> describes --samplers for this verb.</summary>
     public SamplerOptions(string samplersDescription) => Samplers = ReportCommand.ListOption("--samplers", samplersDescription);
 
@@ -39,12 +42,20 @@ public sealed class SamplerOptions
         command.Options.Add(Assemblies);
         command.Options.Add(OnlyAssembly);
         command.Options.Add(Tensor);
+        command.Options.Add(External);
     }
 
     /// <summary>The request for <paramref name="preset"/>: the catalog (built-ins and/or loaded samplers) and the name filter.</summary>
     /// <exception cref="UserErrorException">an assembly cannot be loaded or exposes no sampler, a name clashes, a name is
     /// unknown, or --only-assembly was given without --assembly.</exception>
-    public RunRequest Request(ParseResult parse, Preset preset, IReadOnlyList<string>? problems = null)
+    public RunRequest Request(ParseResult parse, Preset preset, IReadOnlyList<string>? problems = null) => Request(parse, preset, problems, null);
+
+    /// <summary>Starts the --external processes of this invocation (dispose after the verb to reap them).</summary>
+    internal ExternalSession StartExternal(ParseResult parse) => ExternalOption.Start(parse.GetValue(External));
+
+    /// <summary>As <see cref="Request(ParseResult, Preset, IReadOnlyList{string}?)"/>, with the samplers of
+    /// <paramref name="externals"/> added to the catalog.</summary>
+    internal RunRequest Request(ParseResult parse, Preset preset, IReadOnlyList<string>? problems, ExternalSession? externals)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var paths = parse.GetValue(Assemblies) ?? [];
@@ -61,7 +72,9 @@ public sealed class SamplerOptions
         {
             throw new UserErrorException(e.Message);
         }
-        bool custom = paths.Length > 0 || dtypes.Count > 0;
+        bool external = externals is { IsEmpty: false };
+        if (external) catalog = externals!.Extend(catalog);
+        bool custom = paths.Length > 0 || dtypes.Count > 0 || external;
         var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems, custom ? catalog : null);
         if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
         return request;

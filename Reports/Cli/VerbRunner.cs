@@ -15,6 +15,11 @@ public static class VerbRunner
         {
             return body();
         }
+        catch (Exception e) when (UserFacing(e) is { } user)
+        {
+            error.WriteLine($"error: {user.Message}");
+            return ExitCodes.UsageOrInput;
+        }
         catch (Exception e) when (e is UserErrorException or InputFileException or OutputDirectoryException)
         {
             error.WriteLine($"error: {e.Message}");
@@ -33,4 +38,13 @@ public static class VerbRunner
             return ExitCodes.Internal;
         }
     }
+
+    /// <summary>An external sampler's failure (possibly wrapped by the parallel job loop): a fault of the user's process
+    /// or input, so exit 2 with its message naming the sampler, the request and the log.</summary>
+    private static Exception? UserFacing(Exception e) => e switch
+    {
+        External.ExternalSamplerException => e,
+        AggregateException a => a.Flatten().InnerExceptions.FirstOrDefault(i => i is External.ExternalSamplerException),
+        _ => null,
+    };
 }

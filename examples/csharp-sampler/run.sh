@@ -60,7 +60,7 @@ echo "== the deliberately wrong variant (RALSTON_BUG=1) == (at ${SECONDS} s)"
 out=$(RALSTON_BUG=1 "$verified" report "${mine[@]}" --problems gauss-8d ring-2d --no-gate --out "$work/report-bug" 2>&1); rc=$?
 echo "$out" | grep -E "ladders;" | head -3
 fails=$(echo "$out" | sed -nE 's/.* ([0-9]+) FAIL, .*/\1/p' | head -1)
-check "report exit code (wrong variant, --no-gate)" 0 "$rc"
+check "report exits 1 on a FAIL verdict (wrong variant, --no-gate)" 1 "$rc"
 check "report judges the wrong variant FAIL" yes "$([[ ${fails:-0} -gt 0 ]] && echo yes || echo no)"
 RALSTON_BUG=1 "$verified" gate "${mine[@]}" --baseline "$baseline" 2>&1 | grep -E "gate (PASSED|FAILED)"; check "gate exit code (wrong variant)" 1 "${PIPESTATUS[0]}"
 
