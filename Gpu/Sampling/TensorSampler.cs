@@ -18,6 +18,11 @@ public abstract class TensorSampler
     /// <summary>Schedules the formula is valid for.</summary>
     public virtual ScheduleRequirement Requires => ScheduleRequirement.Any;
 
+    /// <summary>What this sampler promises (equation, stochastic, orders, NFE/step), read when it is measured through
+    /// <see cref="TensorSamplerAdapter"/>. Null (the default) means "the declaration of the Numerics sampler named
+    /// <see cref="Name"/>"; a sampler without a Numerics twin (a user's own) returns its own declaration.</summary>
+    public virtual SamplerInfo? Declaration => null;
+
     /// <summary>Runs from <paramref name="start"/> at grid[0] to grid[^1]; returns a new tensor (the caller owns it;
     /// <paramref name="start"/> is not modified or disposed).</summary>
     /// <exception cref="ArgumentException">shape, dtype or device mismatch, non-finite start, grid outside the domain, or an unsupported schedule.</exception>

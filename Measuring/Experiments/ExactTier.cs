@@ -26,9 +26,9 @@ internal static class ExactTier
         var target = OutputLaw.Target(model, sc.TMin);
         double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
         if (info.WeakOrder is double weak && info.IsAffine)
-            yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), W2RelativeFloor * Math.Sqrt(scale));
+            yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), RoundOff.Relative(sampler, W2RelativeFloor) * Math.Sqrt(scale));
         if (!info.IsStochastic && info.StrongOrder is double strong)
-            yield return new Measurement(Metric.StrongFlowMap, Tier.Exact, strong, Strong(sampler, problem, model, sc, preset), StrongRelativeFloor * Math.Sqrt(scale));
+            yield return new Measurement(Metric.StrongFlowMap, Tier.Exact, strong, Strong(sampler, problem, model, sc, preset), RoundOff.Relative(sampler, StrongRelativeFloor) * Math.Sqrt(scale));
     }
 
     private static List<LadderPoint> Weak(Sampler sampler, OracleModel model, ScheduleCase sc, Preset preset, GaussianLaw target)

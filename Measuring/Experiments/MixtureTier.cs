@@ -34,7 +34,7 @@ internal static class MixtureTier
         if (!info.IsStochastic)
         {
             if (info.StrongOrder is double strong)
-                yield return new Measurement(Metric.StrongRk45, Tier.Exact, strong, StrongOde(sampler, problem, model, sc, preset, stats), ReferenceRelativeFloor * scale);
+                yield return new Measurement(Metric.StrongRk45, Tier.Exact, strong, StrongOde(sampler, problem, model, sc, preset, stats), RoundOff.Relative(sampler, ReferenceRelativeFloor) * scale);
             yield break;
         }
         if (info.StrongOrder is null && info.WeakOrder is null) yield break;
@@ -42,9 +42,9 @@ internal static class MixtureTier
         stats.AddSamples(samples);
         int referenceSteps = preset.MixtureLadder[^1] * preset.ReferenceFactor;
         if (info.StrongOrder is double s)
-            yield return new Measurement(Metric.StrongPath, Tier.MonteCarlo, s, WithReferenceAllowance(strongPoints, s, referenceSteps), 0);
+            yield return new Measurement(Metric.StrongPath, Tier.MonteCarlo, s, WithReferenceAllowance(strongPoints, s, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
         if (info.WeakOrder is double w)
-            yield return new Measurement(Metric.WeakMoment, Tier.MonteCarlo, w, WithReferenceAllowance(weakPoints, w, referenceSteps), 0);
+            yield return new Measurement(Metric.WeakMoment, Tier.MonteCarlo, w, WithReferenceAllowance(weakPoints, w, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
     }
 
     private static List<LadderPoint> StrongOde(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset, MixtureStatistics stats)

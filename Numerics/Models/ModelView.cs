@@ -27,6 +27,15 @@ public sealed class ModelView
     /// <summary>Number of batched model calls made through this view (NFE per point).</summary>
     public int Evaluations { get; internal set; }
 
+    /// <summary>Counts <paramref name="count"/> batched model calls made outside this view: for a sampler whose
+    /// <c>Integrate</c> evaluates the model elsewhere (a tensor device, another process) so that NFE stays right.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">count is negative.</exception>
+    public void AddEvaluations(int count)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0");
+        Evaluations += count;
+    }
+
     /// <summary>Score grad log p_t(x).</summary>
     public void Score(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Score, output);
 

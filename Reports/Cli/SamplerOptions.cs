@@ -4,7 +4,8 @@ using Verified.Reports.Subjects;
 
 namespace Verified.Reports.Cli;
 
-/// <summary>The options that choose which samplers a verb measures (report, gate, baseline): --samplers, --assembly, --only-assembly.</summary>
+/// <summary>The options that choose which samplers a verb measures (report, gate, baseline): --samplers, --assembly,
+/// --only-assembly, --tensor, --external.</summary>
 public sealed class SamplerOptions
 {
     /// <summary>--samplers NAME...: exact names across built-in and loaded samplers.</summary>
@@ -18,7 +19,14 @@ public sealed class SamplerOptions
     };
 
     /// <summary>--only-assembly: leave the built-in samplers out.</summary>
-    public Option<bool> OnlyAssembly { get; } = new("--only-assembly") { Description = "Measure only the samplers of the --assembly files, not the built-in ones." };
+    public Option<bool> OnlyAssembly { get; } = new("--only-assembly") { Description = "Measure only the samplers of the --assembly files (and --tensor), not the built-in CPU ones." };
+
+    /// <summary>--tensor DTYPE...: also measure the shipped tensor samplers in these dtypes on the CPU.</summary>
+    public Option<string[]> Tensor { get; } = new("--tensor")
+    {
+        Description = "Also measure Verified's tensor samplers (TorchSharp, CPU device) in these dtypes: float64, float32 (space or comma separated); named tensor-NAME[DTYPE].",
+        Arity = ArgumentArity.OneOrMore,
+    };
 
     /// <summary>--external "COMMAND" (repeatable): a sampler process speaking docs/PROTOCOL.md.</summary>
     public Option<string[]> External { get; } = ExternalOption.Create();
@@ -33,6 +41,7 @@ public sealed class SamplerOptions
         command.Options.Add(Samplers);
         command.Options.Add(Assemblies);
         command.Options.Add(OnlyAssembly);
+        command.Options.Add(Tensor);
         command.Options.Add(External);
     }
 
@@ -51,11 +60,13 @@ public sealed class SamplerOptions
         ArgumentNullException.ThrowIfNull(parse);
         var paths = parse.GetValue(Assemblies) ?? [];
         bool only = parse.GetValue(OnlyAssembly);
-        if (only && paths.Length == 0) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll");
+        var dtypes = ReportCommand.Split(parse.GetValue(Tensor)) ?? [];
+        if (only && paths.Length == 0 && dtypes.Count == 0) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll (or --tensor DTYPE)");
         var catalog = only ? SamplerCatalog.Empty : SamplerCatalog.BuiltIn;
         try
         {
             foreach (var path in paths) catalog = catalog.With(AssemblySamplers.Load(path));
+            catalog = catalog.With(TensorSubjects.For(dtypes));
         }
         catch (SamplerNameClashException e)
         {
@@ -63,8 +74,8 @@ public sealed class SamplerOptions
         }
         bool external = externals is { IsEmpty: false };
         if (external) catalog = externals!.Extend(catalog);
-        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems,
-            paths.Length == 0 && !external ? null : catalog);
+        bool custom = paths.Length > 0 || dtypes.Count > 0 || external;
+        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems, custom ? catalog : null);
         if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
         return request;
     }

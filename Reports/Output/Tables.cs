@@ -56,6 +56,7 @@ public static class Tables
             tables.Add(new("DDPM variance choice", "Exact KL(output law || p_{t_min}) and W2 on Gaussian data, VP-linear, for each registered DDPM variance (sigma^2 = beta vs beta~). Reported, not asserted.",
                 ["problem", "sampler", "N", "KL", "W2"],
                 report.DdpmStudy.Select(r => new[] { r.Problem, r.Sampler, r.N.ToString(CultureInfo.InvariantCulture), E(r.Kl), E(r.W2) }).ToList()));
+        if (FloorTable.Build(report) is { } floors) tables.Add(floors);
         return tables;
     }
 
