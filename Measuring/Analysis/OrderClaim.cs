@@ -126,7 +126,9 @@ public static class OrderClaim
             var measured = measure(ladder);
             var fit = OrderFit.Fit(points(measured), roundOffFloor);
             var judgement = Judge(tier, declared, fit, ladder);
-            if (!judgement.WantsLongerLadder || doublings >= budget)
+            // A ladder whose finest point is already round-off cannot learn more from a finer N (float32 floors).
+            bool atFloor = fit.Dropped.Count > 0 && fit.Dropped[^1] == DropReason.RoundOff;
+            if (!judgement.WantsLongerLadder || doublings >= budget || atFloor)
             {
                 if (doublings > 0)
                     judgement = judgement with { Reason = Join(judgement.Reason, $"ladder extended {doublings}x (N doubled) to N = {ladder[^1]} because the preset's ladder was pre-asymptotic") };

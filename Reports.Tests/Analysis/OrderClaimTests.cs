@@ -138,4 +138,22 @@ public class OrderClaimTests
         Assert.Equal(1, judged.Doublings);
         Assert.Contains("budget", judged.Judgement.Reason);
     }
+
+    [Fact]
+    public void A_ladder_whose_finest_point_is_round_off_is_not_extended()
+    {
+        // Same never-settling ladder as above, but with a floor that the finest point is under (a float32 sampler):
+        // a finer N cannot add information, so no re-measurement is asked for.
+        static List<ErrorPoint> Linear(IReadOnlyList<int> ladder)
+        {
+            var points = new List<ErrorPoint> { new(ladder[0], 1) };
+            for (int k = 1; k < ladder.Count; k++) points.Add(new(ladder[k], points[^1].Error * Math.Pow(2, -(0.5 + 0.25 * k))));
+            return points;
+        }
+        double floor = Linear(Steps)[^1].Error * 1.5;
+        var measured = 0;
+        var judged = OrderClaim.JudgeExtending(Tier.Exact, 3.0, Steps, l => { measured++; return Linear(l); }, l => l, floor);
+        Assert.Equal(0, judged.Doublings);
+        Assert.Equal(1, measured);
+    }
 }
