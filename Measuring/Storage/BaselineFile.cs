@@ -199,9 +199,7 @@ public static class BaselineFile
         }
         catch (JsonException e)
         {
-            string where = e.LineNumber is long line ? $" near line {line + 1}" : "";
-            string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (at {e.Path})";
-            throw new InputFileException($"{path} is not a valid {what} file: it is truncated, not JSON, or has a missing or mistyped field{where}{field}; re-record it with: baseline --force", e);
+            throw new InputFileException($"{path} is not a valid {what} file: it is truncated, not JSON, or has a missing or mistyped field{JsonErrors.Where(e)}; re-record it with: baseline --force", e);
         }
         return value ?? throw new InputFileException($"{path} holds JSON null instead of a {what} file; re-record it with: baseline --force");
     }

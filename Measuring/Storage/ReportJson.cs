@@ -37,9 +37,7 @@ public static class ReportJson
         catch (JsonException e)
         {
             // Our words, not System.Text.Json's: where it broke and what to do.
-            string where = e.LineNumber is long line ? $" near line {line + 1}" : "";
-            string field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (at {e.Path})";
-            throw new InputFileException($"{source} is not a valid report file: it is empty, truncated, not JSON, or has a missing or mistyped field{where}{field}; regenerate it with the report verb", e);
+            throw new InputFileException($"{source} is not a valid report file: it is empty, truncated, not JSON, or has a missing or mistyped field{JsonErrors.Where(e)}; regenerate it with the report verb", e);
         }
         if (document is null) throw new InputFileException($"{source} holds JSON null instead of a report");
         if (document.Schema != ReportDocument.CurrentSchema)

@@ -123,16 +123,17 @@ public class OrderClaimTests
         Assert.Equal(judged.Doublings + 1, measured.Count);
     }
 
+    /// <summary>Local orders that rise by a constant 0.25 per doubling never settle (no extrapolated limit).</summary>
+    private static List<ErrorPoint> Linear(IReadOnlyList<int> ladder)
+    {
+        var points = new List<ErrorPoint> { new(ladder[0], 1) };
+        for (int k = 1; k < ladder.Count; k++) points.Add(new(ladder[k], points[^1].Error * Math.Pow(2, -(0.5 + 0.25 * k))));
+        return points;
+    }
+
     [Fact]
     public void Extension_stops_at_the_budget_and_says_so()
     {
-        // Local orders that rise by a constant 0.25 per doubling never settle (no extrapolated limit).
-        static List<ErrorPoint> Linear(IReadOnlyList<int> ladder)
-        {
-            var points = new List<ErrorPoint> { new(ladder[0], 1) };
-            for (int k = 1; k < ladder.Count; k++) points.Add(new(ladder[k], points[^1].Error * Math.Pow(2, -(0.5 + 0.25 * k))));
-            return points;
-        }
         var judged = OrderClaim.JudgeExtending(Tier.Exact, 3.0, Steps, Linear, l => l, 0, maxDoublings: 1);
         Assert.Equal(Verdict.Inconclusive, judged.Judgement.Verdict);
         Assert.Equal(1, judged.Doublings);
@@ -144,12 +145,6 @@ public class OrderClaimTests
     {
         // Same never-settling ladder as above, but with a floor that the finest point is under (a float32 sampler):
         // a finer N cannot add information, so no re-measurement is asked for.
-        static List<ErrorPoint> Linear(IReadOnlyList<int> ladder)
-        {
-            var points = new List<ErrorPoint> { new(ladder[0], 1) };
-            for (int k = 1; k < ladder.Count; k++) points.Add(new(ladder[k], points[^1].Error * Math.Pow(2, -(0.5 + 0.25 * k))));
-            return points;
-        }
         double floor = Linear(Steps)[^1].Error * 1.5;
         var measured = 0;
         var judged = OrderClaim.JudgeExtending(Tier.Exact, 3.0, Steps, l => { measured++; return Linear(l); }, l => l, floor);
