@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The TorchSharp worked example of docs/YOUR-SAMPLER.md, run as a user's CI would run it:
+#   1. packs Theory, Numerics, Measuring and Gpu of this Verified checkout into a local folder (a unique prerelease
+#      version, so no stale copy in the NuGet cache is ever used);
+#   2. builds this repository-shaped example (a TensorSampler, the explicit midpoint rule, written outside Verified)
+#      against those packages and runs its xunit test: OrderAssert through TensorSamplerAdapter on the CPU in float64
+#      passes for the correct sampler and throws DeclaredOrderException for the deliberately wrong variant
+#      (src/Midpoint/Midpoint.cs: the second stage at t instead of the midpoint; TENSOR_MIDPOINT_BUG=1 switches it on
+#      for the parameterless constructor).
+#   3. deletes the example's bin/obj (each output folder that references Verified.Gpu carries libtorch, ~1.4 GB).
+# The verified tool is not used here: it ships without libtorch natives, so it cannot load a TorchSharp sampler.
+# Ends with one line "N passed, N failed"; exit 0 only when every check passed.
+#   VERIFIED_NO_BUILD=1   pack the checkout's existing Release build instead of building it (./test.sh does this)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work="$root/artifacts/examples/tensor-sampler"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+rm -rf "$work" && mkdir -p "$work"
+version="1.0.0-local.$(date +%s)"
+packages="$work/packages"
+passed=0; failed=0
+check() { # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then echo "PASS  $1"; passed=$((passed + 1)); else echo "FAIL  $1 (expected $2, got $3)"; failed=$((failed + 1)); fi
+}
+clean() { rm -rf "$here"/src/*/bin "$here"/src/*/obj "$here"/tests/*/bin "$here"/tests/*/obj; }
+finish() { clean; echo "run.sh took ${SECONDS} s"; echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
+
+echo "== pack Verified $version into $packages == (at ${SECONDS} s)"
+nobuild=(); [[ "${VERIFIED_NO_BUILD:-}" == "1" ]] && nobuild=(--no-build)
+for project in Theory/Theory.fsproj Numerics/Numerics.csproj Measuring/Measuring.csproj Gpu/Gpu.csproj; do
+  dotnet pack "$root/$project" -c Release "${nobuild[@]}" -nologo -v quiet -p:VerifiedVersion="$version" -p:PackageOutputPath="$packages" \
+    || { check "pack $project" 0 1; finish; }
+done
+
+echo "== the example's xunit test (restores Verified.Gpu and Verified.Measuring from $packages) == (at ${SECONDS} s)"
+props=(-c Release -p:VerifiedVersion="$version" -p:VerifiedPackages="$packages")
+out=$(dotnet test "$here/tests/Midpoint.Tests" "${props[@]}" --nologo 2>&1); rc=$?
+echo "$out" | grep -E "error|\[FAIL\]|(Passed|Failed)!" | head -40
+line=$(echo "$out" | grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+" | tail -1)
+if [[ -z "$line" ]]; then echo "$out" | tail -30; check "xunit summary" present missing; finish; fi
+p=$(echo "$line" | sed -E 's/.*Passed: +([0-9]+),.*/\1/'); f=$(echo "$line" | sed -E 's/.*Failed: +([0-9]+),.*/\1/')
+passed=$((passed + p)); failed=$((failed + f))
+[[ $rc -ne 0 && $f -eq 0 ]] && check "dotnet test exit code" 0 "$rc"
+check "both tests ran (correct passes, wrong variant throws)" 2 "$((p + f))"
+finish
