@@ -128,10 +128,13 @@ public static class OrderClaim
             var judgement = Judge(tier, declared, fit, ladder);
             // A ladder whose finest point is already round-off cannot learn more from a finer N (float32 floors).
             bool atFloor = fit.Dropped.Count > 0 && fit.Dropped[^1] == DropReason.RoundOff;
-            if (!judgement.WantsLongerLadder || doublings >= budget || atFloor)
+            // An exact-tier FAIL is confirmed on a longer ladder before it stands: local orders that look settled on a
+            // short ladder can still be climbing (a correct midpoint rule on EDM read 2.90, 1.75, 1.71 on N = 4..32).
+            bool confirmFail = tier == Tier.Exact && judgement.Verdict == Verdict.Fail;
+            if (!(judgement.WantsLongerLadder || (confirmFail && doublings < 1)) || doublings >= budget || atFloor)
             {
                 if (doublings > 0)
-                    judgement = judgement with { Reason = Join(judgement.Reason, $"ladder extended {doublings}x (N doubled) to N = {ladder[^1]} because the preset's ladder was pre-asymptotic") };
+                    judgement = judgement with { Reason = Join(judgement.Reason, $"ladder extended {doublings}x (N doubled) to N = {ladder[^1]} because the preset's ladder was pre-asymptotic or its FAIL needed confirming") };
                 if (judgement.WantsLongerLadder && budget > 0)
                     judgement = judgement with { Reason = Join(judgement.Reason, $"extension budget ({budget} doublings) spent") };
                 return new(measured, ladder, fit, judgement, doublings);

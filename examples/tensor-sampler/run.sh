@@ -8,7 +8,8 @@
 #      (src/Midpoint/Midpoint.cs: the second stage at t instead of the midpoint; TENSOR_MIDPOINT_BUG=1 switches it on
 #      for the parameterless constructor).
 #   3. deletes the example's bin/obj (each output folder that references Verified.Gpu carries libtorch, ~1.4 GB).
-# The verified tool is not used here: it ships without libtorch natives, so it cannot load a TorchSharp sampler.
+#   4. records the example's own baseline and runs the gate on the correct and the wrong variant through --assembly
+#      (MidpointProvider); this checkout's Reports runs them, since the verified tool ships without libtorch natives.
 # Ends with one line "N passed, N failed"; exit 0 only when every check passed.
 #   VERIFIED_NO_BUILD=1   pack the checkout's existing Release build instead of building it (./test.sh does this)
 set -uo pipefail
@@ -43,4 +44,15 @@ p=$(echo "$line" | sed -E 's/.*Passed: +([0-9]+),.*/\1/'); f=$(echo "$line" | se
 passed=$((passed + p)); failed=$((failed + f))
 [[ $rc -ne 0 && $f -eq 0 ]] && check "dotnet test exit code" 0 "$rc"
 check "both tests ran (correct passes, wrong variant throws)" 2 "$((p + f))"
+
+# The gate on the same sampler, with this repository's own baseline: MidpointProvider (an ISamplerProvider) exposes
+# the adapter to --assembly. The packed tool has no libtorch natives, so this checkout's Reports runs it.
+echo "== baseline and gate of the sampler library through --assembly == (at ${SECONDS} s)"
+dotnet build "$here/src/Midpoint" "${props[@]}" -nologo -v quiet > "$work/build.log" 2>&1 || { tail -20 "$work/build.log"; check "build the sampler library" 0 1; finish; }
+dll="$here/src/Midpoint/bin/Release/net10.0/Example.Midpoint.dll"
+verified() { dotnet run --project "$root/Reports" -c Release "${nobuild[@]}" -- "$@"; }
+mine=(--only-assembly --assembly "$dll" --baseline "$work/baseline.json")
+verified baseline "${mine[@]}" 2>&1 | grep -E "baseline (written|NOT)"; check "baseline of the correct sampler exit code" 0 "${PIPESTATUS[0]}"
+verified gate "${mine[@]}" 2>&1 | grep -E "^gate (PASSED|FAILED)"; check "gate exit code (correct sampler)" 0 "${PIPESTATUS[0]}"
+TENSOR_MIDPOINT_BUG=1 verified gate "${mine[@]}" 2>&1 | grep -E "^gate (PASSED|FAILED)"; check "gate exit code (wrong variant)" 1 "${PIPESTATUS[0]}"
 finish
