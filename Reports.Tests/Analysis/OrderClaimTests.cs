@@ -151,4 +151,15 @@ public class OrderClaimTests
         Assert.Equal(0, judged.Doublings);
         Assert.Equal(1, measured);
     }
+
+    [Fact]
+    public void An_exact_tier_FAIL_is_confirmed_on_one_doubled_ladder_and_stands_when_the_order_is_really_low()
+    {
+        // Order 1 where 2 is declared: FAIL on 4..32, re-measured once on 4..64 (no more: a wrong sampler must stay cheap).
+        var measured = new List<int>();
+        var judged = OrderClaim.JudgeExtending(Tier.Exact, 2.0, Steps, ladder => { measured.Add(ladder[^1]); return Ladder(ladder, 1, 0.3); }, l => l, 0);
+        Assert.Equal(Verdict.Fail, judged.Judgement.Verdict);
+        Assert.Equal([32, 64], measured);
+        Assert.Contains("confirming", judged.Judgement.Reason);
+    }
 }
