@@ -59,17 +59,6 @@ type GaussianData(data: GaussianMixture, schedule: Schedule) =
         let a, b = this.FlowMapMatrix(t, s)
         Array.init d (fun r -> b[r] + Seq.sum (seq { for c in 0 .. d - 1 -> a[r, c] * x[c] }))
 
-    /// <summary>Forward transition x_s | x_t for s &gt; t (data-free): x_s = k x_t + n z with
-    /// k = alpha_s/alpha_t and n^2 = sigma_s^2 - k^2 sigma_t^2. Returns (k, n^2).</summary>
-    static member ForwardTransition(schedule: Schedule, t: float, s: float) =
-        Guard.notNull "schedule" schedule
-        schedule.CheckTime("t", t)
-        schedule.CheckTime("s", s)
-        if not (s > t) then invalidArg "s" (sprintf "s must be > t (%g) for a forward transition, got %g" t s)
-        let k = schedule.Alpha s / schedule.Alpha t
-        let st, ss = schedule.Sigma t, schedule.Sigma s
-        k, ss * ss - k * k * st * st
-
     /// <summary>Reverse transition law of x_s given x_t = x for s &lt; t (exact, Gaussian data):
     /// per eigen-direction, with v = alpha^2 l + sigma^2 and c = Cov(x_t, x_s) = (alpha_t/alpha_s) v_s,
     /// mean alpha_s mu + (c / v_t)(x - alpha_t mu), variance v_s - c^2 / v_t. Returns (mean, covariance).</summary>
