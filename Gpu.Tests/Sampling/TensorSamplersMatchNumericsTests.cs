@@ -40,7 +40,7 @@ public class TensorSamplersMatchNumericsTests
         foreach (var (mixture, schedule, grid) in Cases())
         {
             if (tensorSampler.Requires == ScheduleRequirement.VariancePreserving && !schedule.IsVariancePreserving) continue;
-            var starts = MarginalSampler.DrawMany(mixture, schedule, grid.Start, Rows, 99);
+            var starts = MarginalDraws.DrawMany(mixture, schedule, grid.Start, Rows, 99);
             using var oracle = new TensorMixtureOracle(mixture, schedule, CPU);
             using var start = Fixtures.Batch(starts);
             using var generator = new GeneratorNoise(7);

@@ -30,13 +30,13 @@ internal static class ToleranceTier
     public static IEnumerable<Measurement> Measure(Func<double, Sampler> build, Problem problem, ScheduleCase sc, Preset preset)
     {
         var model = new OracleModel(problem.Data, sc.Schedule);
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
         double[][] exact;
         int[] exponents;
         Metric metric;
         if (problem.IsGaussian)
         {
-            var flow = new GaussianData(problem.Data, sc.Schedule);
+            var flow = new GaussianFlow(problem.Data, sc.Schedule);
             exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
             (exponents, metric) = (ExactExponents, Metric.StrongFlowMapTolerance);
         }

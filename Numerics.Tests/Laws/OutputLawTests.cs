@@ -28,7 +28,7 @@ public class OutputLawTests
         var outputs = new double[MonteCarloSamples][];
         Parallel.For(0, MonteCarloSamples, i =>
         {
-            var start = MarginalSampler.Draw(Gaussian.Oracle.Mixture, Vp, grid.Start, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
+            var start = MarginalDraws.Draw(Gaussian.Oracle.Mixture, Vp, grid.Start, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
             outputs[i] = sampler.Sample(Gaussian, start, grid, new SeededNoise(Xoshiro256.Derive(seed, (ulong)(2 * i + 1)))).State;
         });
         var p = law.Covariance;

@@ -8,7 +8,7 @@ namespace Verified.Numerics;
 /// <remarks>Needs the Föllmer schedule (forward t = 1 - s, alpha = 1 - t = s, sigma^2 = s(1 - s)). The process starts at
 /// X_0 = 0 at s = 0, i.e. forward t = 1, which lies outside the schedule's open domain [0, 1); like every sampler this one
 /// starts at the grid's first time t_N = 1 - s_0 &lt; 1 from a given state, which for the Föllmer process should be a draw
-/// of its exact marginal s_0 Y + sqrt(s_0 (1 - s_0)) Z (<see cref="MarginalSampler"/>).</remarks>
+/// of its exact marginal s_0 Y + sqrt(s_0 (1 - s_0)) Z (<see cref="MarginalDraws"/>).</remarks>
 public sealed class FollmerEulerMaruyama : Sampler
 {
     /// <inheritdoc/>

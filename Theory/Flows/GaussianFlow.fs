@@ -9,7 +9,7 @@ open System
 /// Phi(x, t -&gt; s) = alpha_s mu + sqrt(v_s / v_t) (x - alpha_t mu).
 /// </summary>
 [<Sealed; AllowNullLiteral>]
-type GaussianData(data: GaussianMixture, schedule: Schedule) =
+type GaussianFlow(data: GaussianMixture, schedule: Schedule) =
     do
         Guard.notNull "data" data
         Guard.notNull "schedule" schedule
@@ -27,7 +27,7 @@ type GaussianData(data: GaussianMixture, schedule: Schedule) =
         schedule.CheckTime("t", t)
         schedule.CheckTime("s", s)
 
-    new(mean: float[], covariance: float[,], schedule: Schedule) = GaussianData(GaussianMixture.Gaussian(mean, covariance), schedule)
+    new(mean: float[], covariance: float[,], schedule: Schedule) = GaussianFlow(GaussianMixture.Gaussian(mean, covariance), schedule)
 
     member _.Dimension = d
     member _.Schedule = schedule
