@@ -23,9 +23,9 @@ public class RungeKuttaTests
     [Fact]
     public void Inconsistent_tableau_is_rejected()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.4]], [0.5, 0.5], [1, 0], 2));
+        var ex = Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.4]], [0.5, 0.5], [1, 0], 2, 1));
         Assert.Contains("row 1", ex.Message);
-        Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.5]], [0.5, 0.6], [1, 0], 2));
+        Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.5]], [0.5, 0.6], [1, 0], 2, 1));
     }
 
     [Fact]
