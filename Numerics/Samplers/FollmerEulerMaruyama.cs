@@ -20,12 +20,19 @@ public sealed class FollmerEulerMaruyama : Sampler
     {
         double t = run.Grid[i], tNext = run.Grid[i + 1];
         double ds = t - tNext; // s' - s, with s = 1 - t
-        var y = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var y = work.Y;
+        var z = work.Z;
         run.View.Data(x, t, y);
         run.Noise.Fill(t, tNext, z);
         double sqrtDs = Math.Sqrt(ds);
         for (int j = 0; j < x.Length; j++)
             x[j] += ds * (y[j] - x[j]) / t + sqrtDs * z[j]; // 1 - s = t
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Y = new double[length], Z = new double[length];
     }
 }
