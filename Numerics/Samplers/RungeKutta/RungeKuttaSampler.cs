@@ -11,9 +11,12 @@ namespace Verified.Numerics;
 /// tableau order, zero coefficients skipped.</remarks>
 public abstract class RungeKuttaSampler : Sampler
 {
-    private readonly ButcherTableau tableau;
     private readonly OdeTerm term;
+    private readonly int stages;
     private readonly bool hasEndStage;
+    // The tableau's coefficients as plain arrays: the step reads them in its inner loop.
+    private readonly double[] c, b;
+    private readonly double[][] a;
 
     /// <summary>Declares the sampler.</summary>
     /// <param name="name">registry name.</param>
@@ -24,9 +27,12 @@ public abstract class RungeKuttaSampler : Sampler
     {
         Check.NotNull(tableau, nameof(tableau));
         Check.NotNull(term, nameof(term));
-        this.tableau = tableau;
         this.term = term;
-        for (int s = 1; s < tableau.Stages; s++) hasEndStage |= tableau.C[s] == 1;
+        stages = tableau.Stages;
+        c = [.. tableau.C];
+        b = [.. tableau.B];
+        a = [.. tableau.A.Select(row => row.ToArray())];
+        for (int s = 1; s < stages; s++) hasEndStage |= c[s] == 1;
         Info = new(name, equation, IsStochastic: false, StrongOrder: tableau.Order, WeakOrder: tableau.Order,
             EvaluationsPerStep: tableau.Stages);
     }
@@ -37,7 +43,7 @@ public abstract class RungeKuttaSampler : Sampler
     /// <inheritdoc/>
     protected override void Step(SamplingRun run, int i, double[] x)
     {
-        var work = run.State(static (length, stages) => new Stages(length, stages), tableau.Stages);
+        var work = run.State(static (length, stages) => new Stages(length, stages), stages);
         double from = term.TimeOf(run, run.Grid[i]), to = term.TimeOf(run, run.Grid[i + 1]), dt = to - from;
         var k = work.K;
         term.Evaluate(run, x, from, k[0]);
@@ -46,16 +52,16 @@ public abstract class RungeKuttaSampler : Sampler
             StepMath.AddScaled(x, dt, k[0]);
             return;
         }
-        for (int s = 1; s < tableau.Stages; s++)
+        for (int s = 1; s < stages; s++)
         {
             x.CopyTo(work.Stage, 0);
-            var a = tableau.A[s];
+            var row = a[s];
             for (int r = 0; r < s; r++)
-                if (a[r] != 0) StepMath.AddScaled(work.Stage, dt * a[r], k[r]);
-            term.Evaluate(run, work.Stage, tableau.C[s] == 1 ? to : from + tableau.C[s] * dt, k[s]);
+                if (row[r] != 0) StepMath.AddScaled(work.Stage, dt * row[r], k[r]);
+            term.Evaluate(run, work.Stage, c[s] == 1 ? to : from + c[s] * dt, k[s]);
         }
-        for (int s = 0; s < tableau.Stages; s++)
-            if (tableau.B[s] != 0) StepMath.AddScaled(x, dt * tableau.B[s], k[s]);
+        for (int s = 0; s < stages; s++)
+            if (b[s] != 0) StepMath.AddScaled(x, dt * b[s], k[s]);
     }
 
     /// <summary>The stage derivatives k_s and the stage state, allocated once per run.</summary>
