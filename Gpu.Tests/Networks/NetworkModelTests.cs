@@ -36,7 +36,7 @@ public class NetworkModelTests
         var adapted = new TensorDiffusionModel(new OracleTensorModel(oracle));
         var reference = new OracleModel(mixture, schedule);
         var grid = TimeGrids.UniformTime(schedule, 10, 0.9, 0.01);
-        var start = MarginalSampler.DrawMany(mixture, schedule, 0.9, 1, 4)[0];
+        var start = MarginalDraws.DrawMany(mixture, schedule, 0.9, 1, 4)[0];
         foreach (var sampler in new Sampler[] { new Heun(), new DpmSolverPlusPlus2M(), new Ddim(0.5) })
         {
             var a = sampler.Sample(adapted, start, grid, new SeededNoise(5)).State;

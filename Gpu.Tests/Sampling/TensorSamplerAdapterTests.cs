@@ -32,10 +32,10 @@ public class TensorSamplerAdapterTests
         {
             var flow = Verified.Theory.Schedules.LinearInterpolant();
             var gridFlow = TimeGrids.UniformLambda(flow, Steps, 0.98, 1e-2);
-            return (new OracleModel(mixture, flow), Flatten(MarginalSampler.DrawMany(mixture, flow, gridFlow.Start, Rows, 5)), gridFlow);
+            return (new OracleModel(mixture, flow), Flatten(MarginalDraws.DrawMany(mixture, flow, gridFlow.Start, Rows, 5)), gridFlow);
         }
         var grid = TimeGrids.UniformTime(vp, Steps, 1.0, 1e-2);
-        return (new OracleModel(mixture, vp), Flatten(MarginalSampler.DrawMany(mixture, vp, grid.Start, Rows, 5)), grid);
+        return (new OracleModel(mixture, vp), Flatten(MarginalDraws.DrawMany(mixture, vp, grid.Start, Rows, 5)), grid);
     }
 
     private static double[] Flatten(double[][] rows) => rows.SelectMany(r => r).ToArray();

@@ -47,8 +47,8 @@ internal static class ExactTier
 
     private static List<LadderPoint> Strong(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset)
     {
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
-        var flow = new GaussianData(problem.Data, sc.Schedule);
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
+        var flow = new GaussianFlow(problem.Data, sc.Schedule);
         var exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
         var points = new List<LadderPoint>();
         foreach (int n in preset.ExactLadder)

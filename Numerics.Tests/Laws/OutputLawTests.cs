@@ -28,7 +28,7 @@ public class OutputLawTests
         var outputs = new double[MonteCarloSamples][];
         Parallel.For(0, MonteCarloSamples, i =>
         {
-            var start = MarginalSampler.Draw(Gaussian.Oracle.Mixture, Vp, grid.Start, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
+            var start = MarginalDraws.Draw(Gaussian.Oracle.Mixture, Vp, grid.Start, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
             outputs[i] = sampler.Sample(Gaussian, start, grid, new SeededNoise(Xoshiro256.Derive(seed, (ulong)(2 * i + 1)))).State;
         });
         var p = law.Covariance;
@@ -156,7 +156,7 @@ public class OutputLawTests
         {
             double c = Math.Cos(Angle), s = Math.Sin(Angle);
             (x[0], x[1]) = (c * x[0] - s * x[1], s * x[0] + c * x[1]);
-            var z = run.Scratch(0);
+            var z = run.State(static length => new double[length]);
             run.Noise.Fill(run.Grid[i], run.Grid[i + 1], z);
             StepMath.AddScaled(x, NoiseScale, z);
         }

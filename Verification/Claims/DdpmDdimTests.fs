@@ -86,7 +86,7 @@ let tests =
             let x0, xi = p.Value[0..1], p.Value[2..3]
             let b, ab, ab1 = chain.Beta i, chain.AlphaBar i, chain.AlphaBar(i - 1)
             let muTilde = Array.init 2 (fun j -> sqrt ab1 * b / (1.0 - ab) * x0[j] + sqrt (1.0 - b) * (1.0 - ab1) / (1.0 - ab) * xi[j])
-            let data = GaussianData(x0, Array2D.zeroCreate 2 2, chain.Continuise())
+            let data = GaussianFlow(x0, Array2D.zeroCreate 2 2, chain.Continuise())
             let mean, cov = data.ReverseTransition(xi, chain.Time i, chain.Time(i - 1))
             Expect.isLessThan (Tolerances.relativeError 1.0 muTilde mean) 1e-9 "mu~"
             Expect.isLessThan (Tolerances.relativeScalar 1e-12 cov[0, 0] (chain.BetaTilde i)) 1e-8 "beta~"

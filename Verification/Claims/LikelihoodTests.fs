@@ -39,7 +39,7 @@ let tests =
         testCase "[CL.1] Gaussian data: latent = flow map and divergence integral = log |det| of the flow-map matrix" <| fun () ->
             let s = Schedules.VpLinear()
             let model = OracleModel(SamplerTests.gaussianData, s)
-            let data = GaussianData(SamplerTests.gaussianData, s)
+            let data = GaussianFlow(SamplerTests.gaussianData, s)
             let a, _ = data.FlowMapMatrix(tMin, tMax)
             let logDet = Matrix<float>.Build.DenseOfArray(a).Determinant() |> abs |> log
             for x in points do

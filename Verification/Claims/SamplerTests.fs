@@ -89,7 +89,7 @@ let tests =
             let grid = vpGrid 512
             let ode = OutputLaw.Compute(PfOdeEuler(), model, grid, fixedStart)
             let sde = OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid, fixedStart)
-            let _, exactCov = GaussianData(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
+            let _, exactCov = GaussianFlow(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
             let norm (m: float[,]) = sqrt (Seq.sum (seq { for i in 0 .. 1 do for j in 0 .. 1 -> m[i, j] * m[i, j] }))
             // Var[x_0 | x_T] = 0 for the ODE held for any deterministic sampler (A 0 A^T = 0), so it is not asserted;
             // what can fail is the point itself: the law engine's mean against a direct run from x_T.

@@ -31,6 +31,9 @@ let scaledScoreModel (oracle: MixtureOracle) (factor: float) =
 let shiftedTimeModel (oracle: MixtureOracle) (shift: float -> float) =
     FunctionModel(oracle, PredictionKind.Score, fun x t -> oracle.Score(x, shift t))
 
+/// The named work buffers of WrongVarianceSde, one pair per run (SamplingRun.State).
+type SdeWork = { Drift: float[]; Z: float[] }
+
 /// Negative control sampler: reverse-SDE Euler–Maruyama with the noise variance scaled by a wrong factor.
 type WrongVarianceSde(factor: float) =
     inherit Sampler()
@@ -38,8 +41,8 @@ type WrongVarianceSde(factor: float) =
     override _.Step(run: SamplingRun, i: int, x: float[]) =
         let t, s = run.Grid[i], run.Grid[i + 1]
         let h = t - s
-        let drift = run.Scratch 0
-        let z = run.Scratch 1
+        let work = run.State(fun n -> { Drift = Array.zeroCreate n; Z = Array.zeroCreate n })
+        let drift, z = work.Drift, work.Z
         StepMath.ReverseDrift(run, ReadOnlySpan x, t, 1.0, Span drift)
         run.Noise.Fill(t, s, Span z)
         let g = sqrt (factor * run.Schedule.G2 t)
@@ -52,7 +55,7 @@ type WrongSignOde() =
     override _.Info = SamplerInfo("wrong-sign-ode", "control", false, Nullable 1.0, Nullable 1.0, Nullable 1.0)
     override _.Step(run: SamplingRun, i: int, x: float[]) =
         let t, s = run.Grid[i], run.Grid[i + 1]
-        let score = run.Scratch 0
+        let score = run.State(fun n -> Array.zeroCreate<float> n)
         run.View.Score(ReadOnlySpan x, t, Span score)
         let f, g2 = run.Schedule.Drift t, run.Schedule.G2 t
         for j in 0 .. x.Length - 1 do x[j] <- x[j] - (t - s) * (f * x[j] + 0.5 * g2 * score[j])
