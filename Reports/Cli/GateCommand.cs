@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Verified.Reports.Experiments;
-using Verified.Reports.Gate;
-using Verified.Reports.Storage;
 
 namespace Verified.Reports.Cli;
 
