@@ -63,4 +63,14 @@ public class NetworkModelTests
         Assert.False(conditional.allclose(unconditional, 0, 1e-6)); // the label matters
         Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkTensorModel(network, 2));
     }
+
+    [Fact]
+    public void A_score_network_is_read_as_the_score_and_is_not_trained()
+    {
+        var config = new NetworkConfig(2, NetworkTarget.Score, Schedules.VpLinear().Name, Hidden: 8, Layers: 1);
+        using var network = new DenoiserNetwork(config, 1);
+        Assert.Equal(PredictionKind.Score, new NetworkTensorModel(network).Kind);
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(network, GaussianMixture.Ring(3, 1.0, 0.2), new TrainingOptions(Steps: 1)));
+        Assert.Contains("Score", e.Message);
+    }
 }
