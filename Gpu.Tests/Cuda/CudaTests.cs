@@ -39,7 +39,7 @@ public class CudaTests
         var mixture = Fixtures.FullCovariances();
         var schedule = Schedules.VpLinear();
         var grid = TimeGrids.UniformLambda(schedule, 16, 1.0, 1e-3);
-        var start = MarginalSampler.DrawMany(mixture, schedule, grid.Start, 32, 5).SelectMany(r => r).ToArray();
+        var start = MarginalDraws.DrawMany(mixture, schedule, grid.Start, 32, 5).SelectMany(r => r).ToArray();
         var model = new OracleModel(mixture, schedule);
         double[] Run(Device device) =>
             new TensorSamplerAdapter(TensorSamplerRegistry.ByName("dpm-solver++(2m)"), ScalarType.Float64, device).Sample(model, start, grid, ZeroNoise.Instance).State;

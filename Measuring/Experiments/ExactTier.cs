@@ -61,7 +61,7 @@ internal static class ExactTier
     private static (List<LadderPoint> Points, double Coupling) WeakThroughTwin(Sampler sampler, Sampler twin, Problem problem, OracleModel model,
         ScheduleCase sc, Preset preset, GaussianLaw target)
     {
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed).SelectMany(x => x).ToArray();
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed).SelectMany(x => x).ToArray();
         int n = preset.StrongStarts;
         var points = new List<LadderPoint>();
         double coupling = 0;

@@ -57,11 +57,11 @@ public class UserNetworkTests
     [Fact]
     public void The_exact_moments_of_p_t_match_a_large_exact_sample()
     {
-        // ExactMoments (closed form) against the mean of exact draws from p_t (Numerics' MarginalSampler).
+        // ExactMoments (closed form) against the mean of exact draws from p_t (Numerics' MarginalDraws).
         var law = UserGaussian.Law();
         var schedule = UserGaussian.Schedule();
         const int n = 200_000;
-        var draws = Numerics.MarginalSampler.DrawMany(law, schedule, 0.3, n, 5);
+        var draws = Numerics.MarginalDraws.DrawMany(law, schedule, 0.3, n, 5);
         var (mean, second) = NetworkStudy.ExactMoments(law, schedule, 0.3);
         for (int j = 0; j < 2; j++) Assert.InRange(draws.Average(x => x[j]) - mean[j], -0.01, 0.01);
         Assert.InRange(draws.Average(x => (x[0] * x[0] + x[1] * x[1]) / 2) - second, -0.02, 0.02);

@@ -152,7 +152,7 @@ public static class NetworkStudy
     {
         var data = model.Data;
         int d = data.Dimension;
-        var starts = MarginalSampler.DrawMany(data, sc.Schedule, sc.TStart, samples, LawSeed).SelectMany(x => x).ToArray();
+        var starts = MarginalDraws.DrawMany(data, sc.Schedule, sc.TStart, samples, LawSeed).SelectMany(x => x).ToArray();
         var grid = sc.Grid(steps);
         var learned = sampler.Sample(new TensorDiffusionModel(model.Model), starts, grid, new SeededNoise(LawSeed)).State;
         var exact = sampler.Sample(new OracleModel(data, sc.Schedule), starts, grid, new SeededNoise(LawSeed)).State;
