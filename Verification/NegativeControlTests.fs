@@ -132,8 +132,11 @@ let private distributionControls =
             let denoiser = EmbeddingTests.law.ExactDenoiser(half, Schedules.VpLinear())
             expectRejects (EmbeddingTests.tokenLawCheckWith half 0.0 denoiser "control: prior mismatch")
 
-        testCase "Itô isometry check (CC.1) with a schedule whose g2 is wrong" <| fun () ->
-            expectRejects (AnalyticToolsTests.smoothIntegrandCheck (wrongDerivatives 1.2 1.0))
+        testCase "normal-generator check (CB.1, CC.1) on draws with standard deviation 1.03" <| fun () ->
+            expectRejects (AnalyticToolsTests.normalGeneratorCheckWith "control: sd 1.03" (fun rng -> 1.03 * rng.NextGaussian()))
+
+        testCase "Riemann check of the Itô variance (CC.1) with a schedule whose g2 is wrong (alpha' x 1.2)" <| fun () ->
+            Expect.isGreaterThan (AnalyticToolsTests.riemannError (wrongDerivatives 1.2 1.0) 4000) 1e-5 "relative error"
     ]
 
 let private catalogueControls =
