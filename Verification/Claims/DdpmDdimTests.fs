@@ -105,7 +105,7 @@ let tests =
             let roundOff = gap (List.last halvings / 2.0) < 1e-12 * (1.0 + Array.sumBy abs x)
             Expect.isTrue (roundOff || isLocalOrderTwo ratios) (sprintf "gap ratios %A at t = %g" ratios t)
 
-        testCase "[C7.10] DDIM(eta = 0) equals DPM-Solver-1 step by step to round-off on every schedule" <| fun () ->
+        testCase "[C7.10] [S5.6] DDIM(eta = 0) equals DPM-Solver-1 step by step to round-off on every schedule" <| fun () ->
             for s in allSchedules () do
                 let model = OracleModel(labelledMixture, s)
                 let grid = TimeGrids.UniformTime(s, 25, s.TMin + 0.9 * (s.TMax - s.TMin), s.TMin + 0.02 * (s.TMax - s.TMin))

@@ -74,11 +74,11 @@ let tiltGap (w: float) (seed: uint64) =
 
 let tests =
     testList "Claims.Samplers" [
-        testCase "[C3.2] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
+        testCase "[C3.2] [S5.1] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
             for s, t0, t1 in [ vp, 1.0, tMin; Schedules.Ve(0.01, 10.0), 1.0, 0.05; Schedules.Edm(10.0), 10.0, 0.05 ] do
                 expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, s)) (fun n -> TimeGrids.UniformTime(s, n, t0, t1)) ladder
 
-        testCase "[C3.3] PF-ODE Euler (order 1) and Heun (order 2): exact output laws converge to p_tmin" <| fun () ->
+        testCase "[C3.3] [S5.2] [S5.3] PF-ODE Euler (order 1) and Heun (order 2): exact output laws converge to p_tmin" <| fun () ->
             for sampler in [ PfOdeEuler() :> Sampler; Heun() ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
 
@@ -106,11 +106,11 @@ let tests =
             for c in [ 0.0; 0.3; 1.0; 2.5 ] do
                 expectReachesLaw (GeneralisedReverse c) (OracleModel(gaussianData, vp)) vpGrid ladder
 
-        testCase "[C7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
+        testCase "[C7.7] [S7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
             for sampler in [ Ddpm DdpmVariance.Beta :> Sampler; Ddpm DdpmVariance.BetaTilde ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
 
-        testCase "[C7.9] DDIM(eta) for eta = 0, 0.5, 1: exact output law converges to p_tmin at weak order 1" <| fun () ->
+        testCase "[C7.9] [S7.9] DDIM(eta) for eta = 0, 0.5, 1: exact output law converges to p_tmin at weak order 1" <| fun () ->
             for eta in [ 0.0; 0.5; 1.0 ] do
                 expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
 
