@@ -6,20 +6,10 @@ open Expecto
 open Verified.Theory
 open Verified.Numerics
 open Verified.Verification
+open Verified.Verification.Fixtures
 open Verified.Verification.Generators
 open Verified.Verification.Properties
 open Verified.Verification.Statistics
-
-/// Fixed configurations for the Monte Carlo identities: a 2-D three-component mixture (one point mass).
-let labelledMixture =
-    GaussianMixture([| 0.3; 0.5; 0.2 |], [| [| -2.0; 0.5 |]; [| 1.5; 1.0 |]; [| 0.0; -2.0 |] |],
-                    [| array2D [ [ 0.5; 0.2 ]; [ 0.2; 0.3 ] ]; array2D [ [ 0.2; 0.0 ]; [ 0.0; 0.6 ] ]; array2D [ [ 0.0; 0.0 ]; [ 0.0; 0.0 ] ] |],
-                    [| 0; 1; 0 |])
-
-let identityCases =
-    [ Schedules.VpLinear(), 0.3, [| 0.4; -0.2 |]
-      Schedules.Ve(0.01, 20.0), 0.35, [| 1.0; 0.5 |]
-      Schedules.Follmer(), 0.5, [| -0.6; -0.3 |] ]
 
 /// A posterior sampler: given (mixture, schedule, x, t), a function drawing x0.
 type PosteriorDraw = GaussianMixture -> Schedule -> float[] -> float -> (Xoshiro256 -> float[])

@@ -10,16 +10,9 @@ open Expecto
 open Verified.Theory
 open Verified.Numerics
 open Verified.Verification
+open Verified.Verification.Fixtures
 open Verified.Verification.Statistics
 open Verified.Verification.SamplerLaw
-
-let gaussianData = GaussianMixture.Gaussian([| 0.5; -1.0 |], array2D [ [ 1.0; 0.3 ]; [ 0.3; 0.5 ] ])
-
-/// A 2-D mixture with well separated, non-degenerate components and two classes.
-let samplerMixture =
-    GaussianMixture([| 0.35; 0.4; 0.25 |], [| [| -2.0; 0.0 |]; [| 2.0; 1.0 |]; [| 0.5; -2.5 |] |],
-                    [| array2D [ [ 0.3; 0.1 ]; [ 0.1; 0.2 ] ]; array2D [ [ 0.2; 0.0 ]; [ 0.0; 0.4 ] ]; array2D [ [ 0.25; -0.05 ]; [ -0.05; 0.15 ] ] |],
-                    [| 0; 1; 1 |])
 
 let tMin = 1e-3
 let vp = Schedules.VpLinear()
@@ -59,9 +52,9 @@ let tiltGap (w: float) (seed: uint64) =
     let xs = outputs (Heun()) (ClassifierGuidedModel(cc, 1, w)) mixture (vpGrid 100) 5_000 seed |> Array.map (fun x -> x[0])
     let tilt (x: float) = exp (cc.Oracle.LogDensity([| x |], tMin) + w * cc.LogClassPosterior([| x |], tMin, 1))
     let edges = Array.init 31 (fun k -> -5.0 + 11.0 * float k / 30.0)
-    let inner = ForwardProcessTests.binProbabilities tilt edges
-    let lower = (ForwardProcessTests.binProbabilities tilt [| -12.0; edges[0] |])[0]
-    let upper = (ForwardProcessTests.binProbabilities tilt [| edges[30]; 12.0 |])[0]
+    let inner = Fixtures.binProbabilities tilt edges
+    let lower = (Fixtures.binProbabilities tilt [| -12.0; edges[0] |])[0]
+    let upper = (Fixtures.binProbabilities tilt [| edges[30]; 12.0 |])[0]
     let raw = Array.concat [ [| lower |]; inner; [| upper |] ]
     let z = Array.sum raw
     let probs = raw |> Array.map (fun q -> q / z)
