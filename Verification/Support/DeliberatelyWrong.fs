@@ -1,29 +1,12 @@
-/// Model wrappers for the claims: the oracle in other parameterisations (C4.3, C4.5, C9.1) and
-/// deliberately wrong models and samplers for the negative controls.
-module Verified.Verification.Models
+/// Deliberately wrong models and samplers, used only by the negative controls (NegativeControlTests.fs): each must be
+/// rejected by the check it controls.
+module Verified.Verification.DeliberatelyWrong
 
 open System
 open Verified.Theory
 open Verified.Numerics
+open Verified.Verification.OracleModels
 
-/// The oracle read through a function of (x, t) in a declared parameterisation, applied to each point of a batch
-/// (x holds n points of dimension d, row-major).
-type FunctionModel(oracle: MixtureOracle, kind: PredictionKind, predict: float[] -> float -> float[]) =
-    interface IDiffusionModel with
-        member _.Dimension = oracle.Dimension
-        member _.Kind = kind
-        member _.Schedule = oracle.Schedule
-        member _.Predict(x: ReadOnlySpan<float>, t: float, output: Span<float>) =
-            let d = oracle.Dimension
-            if x.Length % d <> 0 || x.Length = 0 then
-                invalidArg "x" (sprintf "x must be a batch of points of dimension %d, got length %d" d x.Length)
-            for p in 0 .. x.Length / d - 1 do
-                (predict (x.Slice(p * d, d).ToArray()) t).AsSpan().CopyTo(output.Slice(p * d, d))
-
-/// The exact noise predictor eps*(x, t) = E[eps | x_t = x] (C4.3).
-let noiseModel (oracle: MixtureOracle) = FunctionModel(oracle, PredictionKind.Noise, fun x t -> oracle.ExpectedNoise(x, t))
-/// The exact data predictor E[x0 | x_t = x], from the posterior mixture (not via Tweedie).
-let dataModel (oracle: MixtureOracle) = FunctionModel(oracle, PredictionKind.Data, fun x t -> oracle.PosteriorMean(x, t))
 /// Negative control: the score scaled by a wrong factor (e.g. a missing 1/sigma).
 let scaledScoreModel (oracle: MixtureOracle) (factor: float) =
     FunctionModel(oracle, PredictionKind.Score, fun x t -> oracle.Score(x, t) |> Array.map (fun v -> factor * v))
