@@ -19,15 +19,16 @@ internal static class ExactTier
     /// <summary>The flow map and the samplers accumulate round-off over N steps; 1e-11 relative is far above it.</summary>
     private const double StrongRelativeFloor = 1e-11;
 
-    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset)
+    /// <summary>The tier-0 ladders of one job, or only the one of metric <paramref name="only"/> (null: all).</summary>
+    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, Metric? only = null)
     {
         var info = sampler.Info;
         var model = new OracleModel(problem.Data, sc.Schedule);
         var target = OutputLaw.Target(model, sc.TMin);
         double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
-        if (info.WeakOrder is double weak && info.IsAffine)
+        if (info.WeakOrder is double weak && info.IsAffine && (only is null || only == Metric.WeakW2))
             yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), RoundOff.Relative(sampler, W2RelativeFloor) * Math.Sqrt(scale));
-        if (!info.IsStochastic && info.StrongOrder is double strong)
+        if (!info.IsStochastic && info.StrongOrder is double strong && (only is null || only == Metric.StrongFlowMap))
             yield return new Measurement(Metric.StrongFlowMap, Tier.Exact, strong, Strong(sampler, problem, model, sc, preset), RoundOff.Relative(sampler, StrongRelativeFloor) * Math.Sqrt(scale));
     }
 
