@@ -198,7 +198,7 @@ public static class OrderClaim
 
     private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : $"{a}; {b}";
 
-    private static string F(double v) => Verdicts.F(v);
+    private static string F(double v) => Numbers.F(v);
 
     private static string Orders(IReadOnlyList<double> orders) => orders.Count == 0 ? "none" : string.Join(", ", orders.Select(F));
 }

@@ -91,7 +91,8 @@ public static class ReportRunner
         if (request.Problems is not null) notes.Add($"problems restricted to: {string.Join(", ", request.Problems)}");
         var settings = new RunSettings(preset.ExactLadder, preset.MixtureLadder, preset.MixtureLadder[^1] * preset.ReferenceFactor,
             preset.StrongStarts, preset.MonteCarloSamples, Preset.Seed,
-            ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions);
+            ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions,
+            preset.MaxMonteCarloSamples, preset.TargetRelativeHalfWidth);
         return new ReportDocument(ReportDocument.CurrentSchema, preset.Name, settings, series, study, notes);
     }
 
