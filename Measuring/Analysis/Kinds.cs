@@ -99,8 +99,10 @@ public sealed class Metric : IWireName<Metric>
     public static readonly Metric StrongRk45 = new("strong-rk45", true);
     /// <summary>Tier 1 strong error against a fine Brownian path.</summary>
     public static readonly Metric StrongPath = new("strong-path", true);
-    /// <summary>Tier 1 coupled weak moment error.</summary>
+    /// <summary>Tier 1 coupled weak error of the second moment, phi(x) = |x|^2 / d.</summary>
     public static readonly Metric WeakMoment = new("weak-moment", false);
+    /// <summary>Tier 1 coupled weak error of the smooth squared distance to the nearest mode of the data.</summary>
+    public static readonly Metric WeakModeDistance = new("weak-mode-distance", false);
     /// <summary>Adaptive samplers: flow-map error against tolerance.</summary>
     public static readonly Metric StrongFlowMapTolerance = new("strong-flow-map-vs-tol", true);
     /// <summary>Adaptive samplers: RK45 error against tolerance.</summary>
@@ -111,7 +113,7 @@ public sealed class Metric : IWireName<Metric>
     /// <summary>Whether the metric measures pathwise (strong) error; else a law (weak) error.</summary>
     public bool IsStrong { get; }
     /// <inheritdoc/>
-    public static IReadOnlyList<Metric> All { get; } = [StrongFlowMap, WeakW2, StrongRk45, StrongPath, WeakMoment, StrongFlowMapTolerance, StrongRk45Tolerance];
+    public static IReadOnlyList<Metric> All { get; } = [StrongFlowMap, WeakW2, StrongRk45, StrongPath, WeakMoment, WeakModeDistance, StrongFlowMapTolerance, StrongRk45Tolerance];
     /// <inheritdoc/>
     public override string ToString() => Name;
     /// <summary>The wire name.</summary>

@@ -17,9 +17,14 @@ public static class KnownDeviations
             "an adaptive controller changes its step sequence in discrete jumps as tol changes, so error against tol is a staircase " +
             "around a power law, not a clean one; tolerance proportionality holds only on average (Hairer, Norsett & Wanner, " +
             "Solving ODEs I, 2nd ed. 1993, Sec. II.4)"),
+        new("pc(snr=0.16,m=1,shrink)", null, null,
+            "Song et al.'s norm-ratio corrector step epsilon = 2 a (snr |z| / |s(x)|)^2 is unbounded where the score vanishes (the " +
+            "ring's centre, the saddles between modes), and the corrector's kick ~ |z|^2 / |s| then has a tail P(> y) ~ 1/y^2 in 2-D, " +
+            "so the coupled differences of |x|^2/d and of the nearest-mode distance have no finite variance and no sample count " +
+            "resolves them (a bounded test function is resolved at coarse N but its error did not shrink from N = 32 to 64). " +
+            "The affine 'fixed' rule, which replaces the norms by their scale, is checked instead (exact tier and ring)"),
         new("", null, Metric.WeakMoment,
-            "the weak error of phi(x) = |x|^2/d is much smaller than the strong error here, so the coupled Monte Carlo estimate " +
-            "resolves only the coarse end of the ladder; the full preset (4x the samples) resolves more. The exact tier measures " +
+            "the weak error of phi(x) = |x|^2/d is much smaller than its coupled Monte Carlo noise here; the exact tier measures " +
             "the same samplers' weak orders without sampling noise"),
     ];
 

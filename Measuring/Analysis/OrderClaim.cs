@@ -32,7 +32,8 @@ public sealed record ExtendedJudgement<T>(T Ladder, IReadOnlyList<int> Steps, Or
 /// fitted &lt; p - 0.2; Monte Carlo tier, the one-sided 99.9% upper bound (fitted + <see cref="FailBoundScale"/> times the
 /// 95% half-width) is below p, so that a correct sampler with an honest CI fails with probability &lt;= 1e-3 per ladder.</para>
 /// <para>Pre-asymptotic (no window of agreeing local orders, or local orders still rising at the fine end towards an
-/// extrapolated limit &gt;= p - 0.2): no verdict yet; the ladder is extended (N doubled) up to
+/// extrapolated limit &gt;= p - 0.2), or a Monte Carlo CI left undecided by a window of only 3 points ending at the
+/// finest N: no verdict yet; the ladder is extended (N doubled) up to
 /// <see cref="MaxDoublings"/>, then INCONCLUSIVE with the N that would decide it. The statistical meaning (false-alarm
 /// rate and power, measured on synthetic ladders) is in docs/REPORTS.md.</para>
 /// </remarks>
@@ -102,7 +103,11 @@ public static class OrderClaim
             ? fit.Order - (declared - DetectableDrop)
             : (declared - fit.Order) / FailBoundScale;
         string more = needed > 0 ? $"about {Math.Ceiling(Math.Pow(halfWidth / needed, 2)).ToString(CultureInfo.InvariantCulture)}x the Monte Carlo samples would decide" : "more samples would decide";
-        return new(Verdict.Inconclusive, Join($"the {ci} of the fitted {p} on {window} contains the declared {F(declared)} but cannot exclude an order drop of {F(DetectableDrop)}; {more}", notes), false);
+        // A window of MinimumWindow points leaves the regression one degree of freedom (t = 12.7): one more point at the
+        // fine end (t = 4.3) narrows the CI more than many times the samples would.
+        bool shortWindow = steps.Count(n => n >= fit.WindowFrom && n <= fit.WindowTo) <= OrderFit.MinimumWindow && fit.WindowTo == nMax && !noiseLimited;
+        if (shortWindow) more = $"{more}, or a ladder beyond N = {nMax} (the window has only {OrderFit.MinimumWindow} points)";
+        return new(Verdict.Inconclusive, Join($"the {ci} of the fitted {p} on {window} contains the declared {F(declared)} but cannot exclude an order drop of {F(DetectableDrop)}; {more}", notes), shortWindow);
     }
 
     /// <summary>Measures, fits and judges a ladder; while the judgement asks for a longer ladder and the tier's
@@ -193,7 +198,7 @@ public static class OrderClaim
 
     private static string Join(string a, string b) => a.Length == 0 ? b : b.Length == 0 ? a : $"{a}; {b}";
 
-    private static string F(double v) => Verdicts.F(v);
+    private static string F(double v) => Numbers.F(v);
 
     private static string Orders(IReadOnlyList<double> orders) => orders.Count == 0 ? "none" : string.Join(", ", orders.Select(F));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Verified.Reports.Model;
 
 namespace Verified.Reports.Analysis;
@@ -6,9 +5,6 @@ namespace Verified.Reports.Analysis;
 /// <summary>Formatting and storage helpers around fits and verdicts (the rule itself is <see cref="OrderClaim"/>).</summary>
 public static class Verdicts
 {
-    /// <summary>Two decimals, culture-invariant; "n/a" for NaN.</summary>
-    public static string F(double v) => double.IsFinite(v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-
     /// <summary>The fit as stored in JSON (nulls for NaN).</summary>
     public static FitResult ToResult(OrderEstimate fit)
     {

@@ -61,7 +61,7 @@ public static class ReportRows
         {
             string ci = s.Fit.CiLow is null ? "n/a" : $"[{F(s.Fit.CiLow)}, {F(s.Fit.CiHigh)}]";
             string window = s.Fit.WindowFrom > 0 ? $"{s.Fit.WindowFrom}..{s.Fit.WindowTo}" : "none";
-            lines.Add($"| {s.Sampler} | {s.Problem} | {s.Schedule} | {s.Tier} | {s.Metric} | {Verdicts.F(s.DeclaredOrder)} | {F(s.Fit.Order)} | {ci} | {window} | {s.Verdict} | {s.Reason} |");
+            lines.Add($"| {s.Sampler} | {s.Problem} | {s.Schedule} | {s.Tier} | {s.Metric} | {Numbers.F(s.DeclaredOrder)} | {F(s.Fit.Order)} | {ci} | {window} | {s.Verdict} | {s.Reason} |");
             foreach (var p in s.Points)
                 lines.Add(string.Create(CultureInfo.InvariantCulture,
                     $"|   N={p.N} | NFE={p.Nfe} | error={Numbers.E(p.Error)} | +-{(p.HalfWidth > 0 ? Numbers.E(p.HalfWidth) : "0")} | {p.Dropped ?? "used"} |"));
@@ -69,5 +69,5 @@ public static class ReportRows
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static string F(double? v) => v is double d ? Verdicts.F(d) : "n/a";
+    private static string F(double? v) => v is double d ? Numbers.F(d) : "n/a";
 }

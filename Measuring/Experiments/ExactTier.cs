@@ -19,21 +19,23 @@ internal static class ExactTier
     /// <summary>The flow map and the samplers accumulate round-off over N steps; 1e-11 relative is far above it.</summary>
     private const double StrongRelativeFloor = 1e-11;
 
-    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset)
+    /// <summary>The tier-0 ladders of one job, or only the one of metric <paramref name="only"/> (null: all).</summary>
+    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, Metric? only = null)
     {
         var info = sampler.Info;
         var model = new OracleModel(problem.Data, sc.Schedule);
         var target = OutputLaw.Target(model, sc.TMin);
         double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
         double w2Floor = RoundOff.Relative(sampler, W2RelativeFloor) * Math.Sqrt(scale);
-        if (info.WeakOrder is double weak && info.IsAffine)
+        bool wantWeak = only is null || only == Metric.WeakW2;
+        if (wantWeak && info.WeakOrder is double weak && info.IsAffine)
             yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), w2Floor);
-        else if (info.WeakOrder is double weakRounded && (sampler as IFinitePrecisionSampler)?.ExactArithmetic is { Info.IsAffine: true } twin)
+        else if (wantWeak && info.WeakOrder is double weakRounded && (sampler as IFinitePrecisionSampler)?.ExactArithmetic is { Info.IsAffine: true } twin)
         {
             var (points, coupling) = WeakThroughTwin(sampler, twin, problem, model, sc, preset, target);
             yield return new Measurement(Metric.WeakW2, Tier.Exact, weakRounded, points, Math.Max(w2Floor, CouplingMargin * coupling));
         }
-        if (!info.IsStochastic && info.StrongOrder is double strong)
+        if (!info.IsStochastic && info.StrongOrder is double strong && (only is null || only == Metric.StrongFlowMap))
             yield return new Measurement(Metric.StrongFlowMap, Tier.Exact, strong, Strong(sampler, problem, model, sc, preset), RoundOff.Relative(sampler, StrongRelativeFloor) * Math.Sqrt(scale));
     }
 

@@ -24,7 +24,9 @@ internal static class MixtureTier
     /// <summary>Stream offset separating the Brownian-path seeds from the start-point seeds.</summary>
     private const ulong PathStream = 1UL << 32;
 
-    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, MixtureStatistics? statistics = null)
+    /// <summary>The tier-1 ladders of one job. <paramref name="only"/> restricts the output to one metric (a ladder
+    /// extension re-measures only the ladder it extends; the coupled pairs are then sized for that metric alone).</summary>
+    public static IEnumerable<Measurement> Measure(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, MixtureStatistics? statistics = null, Metric? only = null)
     {
         var stats = statistics ?? new MixtureStatistics();
         var info = sampler.Info;
@@ -33,18 +35,20 @@ internal static class MixtureTier
             .Sum(k => problem.Data.Weight(k) * problem.Data.Mean(k).Sum(m => m * m)));
         if (!info.IsStochastic)
         {
-            if (info.StrongOrder is double strong)
+            if (info.StrongOrder is double strong && (only is null || only == Metric.StrongRk45))
                 yield return new Measurement(Metric.StrongRk45, Tier.Exact, strong, StrongOde(sampler, problem, model, sc, preset, stats), RoundOff.Relative(sampler, ReferenceRelativeFloor) * scale);
             yield break;
         }
-        if (info.StrongOrder is null && info.WeakOrder is null) yield break;
-        var (strongPoints, weakPoints, samples) = Coupled(sampler, problem, model, sc, preset, stats);
-        stats.AddSamples(samples);
+        bool wantStrong = info.StrongOrder is not null && (only is null || only == Metric.StrongPath);
+        bool wantWeak = info.WeakOrder is not null && (only is null || !only.IsStrong);
+        if (!wantStrong && !wantWeak) yield break;
+        var coupled = Coupled(sampler, problem, model, sc, preset, stats, wantStrong, wantWeak, only is { IsStrong: false } ? only : null);
+        stats.AddSamples(coupled.Samples);
         int referenceSteps = preset.MixtureLadder[^1] * preset.ReferenceFactor;
-        if (info.StrongOrder is double s)
-            yield return new Measurement(Metric.StrongPath, Tier.MonteCarlo, s, WithReferenceAllowance(strongPoints, s, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
-        if (info.WeakOrder is double w)
-            yield return new Measurement(Metric.WeakMoment, Tier.MonteCarlo, w, WithReferenceAllowance(weakPoints, w, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
+        if (wantStrong && info.StrongOrder is double s)
+            yield return new Measurement(Metric.StrongPath, Tier.MonteCarlo, s, WithReferenceAllowance(coupled.Strong, s, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
+        if (wantWeak && info.WeakOrder is double w)
+            yield return new Measurement(coupled.WeakMetric, Tier.MonteCarlo, w, WithReferenceAllowance(coupled.Weak, w, referenceSteps), RoundOff.Relative(sampler, 0) * scale);
     }
 
     private static List<LadderPoint> StrongOde(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset, MixtureStatistics stats)
@@ -70,15 +74,18 @@ internal static class MixtureTier
 
     /// <summary>The coupled Monte Carlo ladders: for M (start, path) pairs, the fine-path reference and every ladder N on the
     /// same path, each ladder point one batched run per block of pairs. A pilot of preset.MonteCarloSamples pairs estimates
-    /// each point's CI; M is then the pilot size times the factor that brings every half-width down to
-    /// preset.TargetRelativeHalfWidth of its error (<see cref="ChooseSamples"/>), capped at preset.MaxMonteCarloSamples.
-    /// Returns the strong-path and weak-moment ladders, and M.</summary>
-    private static (List<LadderPoint> Strong, List<LadderPoint> Weak, int Samples) Coupled(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset, MixtureStatistics stats)
+    /// each point's CI and chooses the weak test function (<see cref="TestFunctions"/>); M is then the count that brings
+    /// every fine-end half-width down to preset.TargetRelativeHalfWidth of its error (<see cref="ChooseSamples"/>), capped
+    /// at preset.MaxMonteCarloSamples. The weak ladder is estimated from the pairs after the pilot only, so the choice of
+    /// test function is independent of the numbers it is judged on; the strong ladder uses every pair.</summary>
+    private static CoupledLadders Coupled(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset, MixtureStatistics stats,
+        bool wantStrong, bool wantWeak, Metric? weakMetric)
     {
         var ladder = preset.MixtureLadder;
         var fine = sc.Grid(ladder[^1] * preset.ReferenceFactor);
         int pilot = preset.MonteCarloSamples, d = problem.Dimension;
         int blockSize = BlockSize(fine.Steps, d);
+        var functions = TestFunctions.For(problem);
         var blocks = new List<CoupledBlock>();
         int total = 0;
         void Extend(int to)
@@ -86,19 +93,24 @@ internal static class MixtureTier
             while (total < to)
             {
                 int size = Math.Min(blockSize, to - total);
-                blocks.Add(RunBlock(sampler, problem, model, sc, ladder, fine, blocks.Count, size, stats));
+                blocks.Add(RunBlock(sampler, problem, model, sc, ladder, fine, blocks.Count, size, functions, stats));
                 total += size;
             }
         }
         Extend(pilot);
+        int f = weakMetric is null ? TestFunctions.Choose(functions, Collect(blocks, ladder.Length, functions.Count).Moments, preset) : functions.FindIndex(t => t.Metric == weakMetric);
+        // The weak ladder reads the pairs after the pilot; at least as many as the pilot.
+        Extend(2 * pilot);
         // Sequential design: re-estimate from everything drawn so far (the pilot's variance and error are noisy), a few rounds.
         for (int round = 0; round < ChoiceRounds; round++)
         {
-            int wanted = ChooseSamples(sampler.Info, Collect(blocks, ladder.Length), preset);
+            var sofar = Collect(blocks, ladder.Length, functions.Count);
+            int wanted = ChooseSamples(wantStrong ? sofar.Squared : null, wantWeak ? After(sofar.Moments[f], pilot) : null, pilot, preset);
             if (wanted <= total) break;
             Extend(wanted);
         }
-        var (squared, moment) = Collect(blocks, ladder.Length);
+        var (squared, moments) = Collect(blocks, ladder.Length, functions.Count);
+        var moment = After(moments[f], pilot);
         var strong = new List<LadderPoint>();
         var weak = new List<LadderPoint>();
         for (int k = 0; k < ladder.Length; k++)
@@ -107,41 +119,55 @@ internal static class MixtureTier
             int nfe = blocks[0].Evaluations[k];
             var (ms, ss) = MeanAndStandardError(squared[k]);
             double rms = Math.Sqrt(ms);
-            // Per-sample values for the gate's paired comparison: the pilot's, so that the baseline's size does not grow with M.
+            // Per-sample values for the gate's paired comparison: the first pilot-many, so that the baseline's size does not grow with M.
             strong.Add(new LadderPoint(ladder[k], nfe, rms, rms > 0 ? Z975 * ss / (2 * rms) : 0, seconds, null, null, squared[k][..pilot]));
             var (mw, sw) = MeanAndStandardError(moment[k]);
             weak.Add(new LadderPoint(ladder[k], nfe, Math.Abs(mw), Z975 * sw, seconds, null, null, moment[k][..pilot]));
         }
-        return (strong, weak, total);
+        return new CoupledLadders(strong, weak, functions[f].Metric, total);
     }
+
+    private sealed record CoupledLadders(List<LadderPoint> Strong, List<LadderPoint> Weak, Metric WeakMetric, int Samples);
+
+    private static double[][] After(double[][] values, int skip) => values.Select(v => v[skip..]).ToArray();
 
     /// <summary>Rounds of re-estimating M after the pilot.</summary>
     private const int ChoiceRounds = 3;
 
-    /// <summary>M: the number of samples that, at the variance of the samples so far, brings the 95% half-width of every
-    /// ladder point of every declared metric down to TargetRelativeHalfWidth times that point's error (a half-width
-    /// shrinks like 1/sqrt(M)); at least the samples so far, at most MaxMonteCarloSamples.</summary>
-    internal static int ChooseSamples(SamplerInfo info, (double[][] Squared, double[][] Moment) sofar, Preset preset)
+    /// <summary>The fine end of a ladder, where its fitted window lies: the finest this many points. Coarse points are
+    /// often pre-asymptotic (errors of 10^2-10^3 at N = 4) or cross zero, and are not worth resolving.</summary>
+    internal const int FinePoints = 4;
+
+    /// <summary>M: the number of pairs that, at the variance of the pairs so far, brings the 95% half-width of every
+    /// fine-end ladder point (<see cref="FinePoints"/>) of every given metric down to TargetRelativeHalfWidth times that
+    /// point's error (a half-width shrinks like 1/sqrt(M)); at least the pairs so far, at most MaxMonteCarloSamples (plus
+    /// the pilot, which the weak ladder does not read).
+    /// <paramref name="squared"/>: per ladder point, the squared distances of the strong metric over every pair (null: not
+    /// wanted); <paramref name="moment"/>: the coupled differences of the weak test function over the pairs after the first
+    /// <paramref name="skipped"/> (null: not wanted).</summary>
+    internal static int ChooseSamples(double[][]? squared, double[][]? moment, int skipped, Preset preset)
     {
-        int m0 = sofar.Squared[0].Length; // the samples so far
-        double factor = 1;
-        for (int k = 0; k < sofar.Squared.Length; k++)
+        int Wanted(double[][] values, bool strong, int offset)
         {
-            if (info.StrongOrder is not null)
-            {
-                var (ms, ss) = MeanAndStandardError(sofar.Squared[k]);
-                double relative = ms > 0 ? Z975 * ss / (2 * ms) : 0; // half-width of the RMS over the RMS (delta method)
-                factor = Math.Max(factor, Math.Pow(relative / preset.TargetRelativeHalfWidth, 2));
-            }
-            if (info.WeakOrder is not null)
-            {
-                var (mw, sw) = MeanAndStandardError(sofar.Moment[k]);
-                double relative = mw != 0 ? Z975 * sw / Math.Abs(mw) : sw > 0 ? double.PositiveInfinity : 0;
-                factor = Math.Max(factor, Math.Pow(relative / preset.TargetRelativeHalfWidth, 2));
-            }
+            double factor = 1;
+            for (int k = Math.Max(0, values.Length - FinePoints); k < values.Length; k++)
+                factor = Math.Max(factor, Math.Pow(RelativeHalfWidth(values[k], strong) / preset.TargetRelativeHalfWidth, 2));
+            double m = Math.Min(factor * values[0].Length, preset.MaxMonteCarloSamples);
+            return offset + Math.Max(values[0].Length, (int)Math.Ceiling(m));
         }
-        double wanted = Math.Min(factor * m0, preset.MaxMonteCarloSamples);
-        return Math.Max(m0, (int)Math.Ceiling(wanted));
+        int wanted = 0;
+        if (squared is not null) wanted = Math.Max(wanted, Wanted(squared, true, 0));
+        if (moment is not null) wanted = Math.Max(wanted, Wanted(moment, false, skipped));
+        return wanted;
+    }
+
+    /// <summary>The 95% half-width of a ladder point over its error: the RMS of squared distances (delta method) or the
+    /// mean of coupled differences.</summary>
+    internal static double RelativeHalfWidth(IReadOnlyList<double> values, bool strong)
+    {
+        var (mean, se) = MeanAndStandardError(values);
+        if (strong) return mean > 0 ? Z975 * se / (2 * mean) : 0;
+        return mean != 0 ? Z975 * se / Math.Abs(mean) : se > 0 ? double.PositiveInfinity : 0;
     }
 
     /// <summary>Pairs per batch: as many as keep one block's Brownian path (fine steps x pairs x d doubles) near 4 M doubles
@@ -149,8 +175,10 @@ internal static class MixtureTier
     private static int BlockSize(int fineSteps, int d) => Math.Clamp(4_000_000 / (fineSteps * d), 64, 4096);
 
     /// <summary>Per block: its starts (stream Derive(seed, b)), one Brownian path of dimension size d (stream
-    /// PathStream + b), the fine-path reference and every ladder point as one batch each.</summary>
-    private static CoupledBlock RunBlock(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, int[] ladder, TimeGrid fine, int block, int size, MixtureStatistics stats)
+    /// PathStream + b), the fine-path reference and every ladder point as one batch each; per ladder point the squared
+    /// distances and, per test function, the coupled differences phi(X_N) - phi(X_ref).</summary>
+    private static CoupledBlock RunBlock(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, int[] ladder, TimeGrid fine, int block, int size,
+        IReadOnlyList<TestFunction> functions, MixtureStatistics stats)
     {
         int d = problem.Dimension;
         ulong startSeed = block == 0 ? Preset.Seed : Xoshiro256.Derive(Preset.Seed, (ulong)block);
@@ -159,10 +187,9 @@ internal static class MixtureTier
         var clock = Stopwatch.StartNew();
         var reference = sampler.Sample(model, starts, path.Fine, path.AsNoise()); // References.OnPath, keeping the NFE
         stats.AddRun(size, fine.Steps, reference.Evaluations, clock.Elapsed.TotalSeconds);
-        var phiRef = new double[size];
-        for (int i = 0; i < size; i++) phiRef[i] = Phi(reference.State, i * d, d);
+        var phiRef = functions.Select(t => Enumerable.Range(0, size).Select(i => t.Value(reference.State, i * d)).ToArray()).ToArray();
         var squared = new double[ladder.Length][];
-        var moment = new double[ladder.Length][];
+        var moments = functions.Select(_ => new double[ladder.Length][]).ToArray();
         var seconds = new double[ladder.Length];
         var evaluations = new int[ladder.Length];
         for (int k = 0; k < ladder.Length; k++)
@@ -173,21 +200,22 @@ internal static class MixtureTier
             stats.AddRun(size, ladder[k], result.Evaluations, seconds[k]);
             evaluations[k] = result.Evaluations;
             squared[k] = new double[size];
-            moment[k] = new double[size];
-            for (int i = 0; i < size; i++)
+            for (int i = 0; i < size; i++) squared[k][i] = SquaredDistance(result.State, reference.State, i * d, d);
+            for (int f = 0; f < functions.Count; f++)
             {
-                squared[k][i] = SquaredDistance(result.State, reference.State, i * d, d);
-                moment[k][i] = Phi(result.State, i * d, d) - phiRef[i];
+                moments[f][k] = new double[size];
+                for (int i = 0; i < size; i++) moments[f][k][i] = functions[f].Value(result.State, i * d) - phiRef[f][i];
             }
         }
-        return new CoupledBlock(squared, moment, seconds, evaluations);
+        return new CoupledBlock(squared, moments, seconds, evaluations);
     }
 
-    private sealed record CoupledBlock(double[][] Squared, double[][] Moment, double[] Seconds, int[] Evaluations);
+    /// <summary>Per ladder point k: squared distances [k][pair]; per test function f: coupled differences [f][k][pair].</summary>
+    private sealed record CoupledBlock(double[][] Squared, double[][][] Moments, double[] Seconds, int[] Evaluations);
 
-    private static (double[][] Squared, double[][] Moment) Collect(List<CoupledBlock> blocks, int points) =>
+    private static (double[][] Squared, double[][][] Moments) Collect(List<CoupledBlock> blocks, int points, int functions) =>
         (Enumerable.Range(0, points).Select(k => blocks.SelectMany(b => b.Squared[k]).ToArray()).ToArray(),
-         Enumerable.Range(0, points).Select(k => blocks.SelectMany(b => b.Moment[k]).ToArray()).ToArray());
+         Enumerable.Range(0, functions).Select(f => Enumerable.Range(0, points).Select(k => blocks.SelectMany(b => b.Moments[f][k]).ToArray()).ToArray()).ToArray());
 
     private static double SquaredDistance(double[] a, double[] b, int offset, int d)
     {
@@ -204,18 +232,6 @@ internal static class MixtureTier
         var last = points[^1];
         double allowance = last.Error * Math.Pow((double)last.N / referenceSteps, declared);
         return points.Select(p => p with { HalfWidth = p.HalfWidth + allowance }).ToList();
-    }
-
-    /// <summary>phi(x) = |x|^2 / d, the weak test function, for the point at [offset, offset + d).</summary>
-    /// <remarks>Tried instead: a smooth squared distance to the nearest mode, -(2 v / d) log sum_k w_k exp(-|x - mu_k|^2 / (2 v)).
-    /// On the ring it needed about 5x fewer samples for reverse-SDE EM, but its weak error changes sign between N = 16 and
-    /// 32 for DDIM(eta = 1) and DDPM(beta~), leaving those ladders without an asymptotic window; |x|^2 / d resolves them.
-    /// Antithetic paths (W, -W) did not reduce the variance of the coupled difference measurably (same M wanted).</remarks>
-    private static double Phi(double[] x, int offset, int d)
-    {
-        double sum = 0;
-        for (int j = offset; j < offset + d; j++) sum += x[j] * x[j];
-        return sum / d;
     }
 
     internal static (double Mean, double StandardError) MeanAndStandardError(IReadOnlyList<double> values)

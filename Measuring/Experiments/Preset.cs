@@ -24,7 +24,7 @@ public sealed record Preset(
     string[] Problems,
     bool DdpmStudy,
     int MaxMonteCarloSamples,
-    double TargetRelativeHalfWidth = 0.25)
+    double TargetRelativeHalfWidth = 0.1)
 {
     /// <summary>Base seed of every run.</summary>
     public const ulong Seed = 12345;

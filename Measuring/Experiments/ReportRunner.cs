@@ -91,7 +91,8 @@ public static class ReportRunner
         if (request.Problems is not null) notes.Add($"problems restricted to: {string.Join(", ", request.Problems)}");
         var settings = new RunSettings(preset.ExactLadder, preset.MixtureLadder, preset.MixtureLadder[^1] * preset.ReferenceFactor,
             preset.StrongStarts, preset.MonteCarloSamples, Preset.Seed,
-            ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions);
+            ScheduleCases.All.Select(c => new ScheduleSetting(c.Name, c.TStart, c.TMin, c.GridName)).ToList(), Metrics.Definitions,
+            preset.MaxMonteCarloSamples, preset.TargetRelativeHalfWidth);
         return new ReportDocument(ReportDocument.CurrentSchema, preset.Name, settings, series, study, notes);
     }
 
@@ -102,17 +103,18 @@ public static class ReportRunner
     {
         string name = sampler.Info.Name;
         return MeasureAll(sampler, problem, sc, preset, null, mixture)
-            .Select(m => JudgeExtending(name, problem, sc, preset, m, ladder => MeasureAll(sampler, problem, sc, preset, ladder, null).First(x => x.Metric == m.Metric)))
+            .Select(m => JudgeExtending(name, problem, sc, preset, m, ladder => MeasureAll(sampler, problem, sc, preset, ladder, null, m.Metric).Single()))
             .ToList();
     }
 
-    /// <summary>Every ladder of one job; <paramref name="ladder"/> replaces the preset's ladder of the job's tier (null: the preset's).</summary>
-    private static IEnumerable<Measurement> MeasureAll(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, IReadOnlyList<int>? ladder, MixtureStatistics? mixture) =>
+    /// <summary>Every ladder of one job, or only the one of metric <paramref name="only"/> (a ladder extension measures
+    /// just the ladder it extends); <paramref name="ladder"/> replaces the preset's ladder of the job's tier (null: the preset's).</summary>
+    private static IEnumerable<Measurement> MeasureAll(Sampler sampler, Problem problem, ScheduleCase sc, Preset preset, IReadOnlyList<int>? ladder, MixtureStatistics? mixture, Metric? only = null) =>
         sampler.Info.EvaluationsPerStep is null
             ? ToleranceTier.Rebuild(sampler) is { } build ? ToleranceTier.Measure(build, problem, sc, preset) : []
             : problem.IsGaussian
-                ? ExactTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { ExactLadder = [.. ladder] })
-                : MixtureTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { MixtureLadder = [.. ladder] }, mixture);
+                ? ExactTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { ExactLadder = [.. ladder] }, only)
+                : MixtureTier.Measure(sampler, problem, sc, ladder is null ? preset : preset with { MixtureLadder = [.. ladder] }, mixture, only);
 
     /// <summary>Judges a ladder under <see cref="OrderClaim"/>, re-measuring it with N doubled while it is pre-asymptotic
     /// (tolerance ladders are not extended: their tolerances stop where the reference's accuracy does).</summary>

@@ -49,7 +49,9 @@ public static class GateComparer
     /// <summary>A significant Monte Carlo growth must also exceed this fraction of the baseline error.</summary>
     public const double PracticalGrowth = 0.05;
 
-    /// <summary>Whether two documents were measured with the same settings (else the comparison is meaningless).</summary>
+    /// <summary>Whether two documents were measured with the same settings (else the comparison is meaningless): everything
+    /// that determines the numbers, i.e. the ladders, the reference and strong-start counts, the seed and the three inputs of
+    /// the per-ladder choice of the Monte Carlo pair count M (pilot size, cap, target half-width).</summary>
     public static string? SettingsMismatch(ReportDocument baseline, ReportDocument current)
     {
         ArgumentNullException.ThrowIfNull(baseline);
@@ -58,10 +60,15 @@ public static class GateComparer
         var b = current.Settings;
         if (baseline.Preset != current.Preset) return $"the baseline was measured with preset '{baseline.Preset}', the gate runs '{current.Preset}'";
         if (!a.ExactLadder.SequenceEqual(b.ExactLadder) || !a.MixtureLadder.SequenceEqual(b.MixtureLadder) || a.ReferenceSteps != b.ReferenceSteps
-            || a.StrongStarts != b.StrongStarts || a.MonteCarloSamples != b.MonteCarloSamples || a.Seed != b.Seed)
-            return "the baseline's ladders, sample counts or seed differ from the gate's";
+            || a.StrongStarts != b.StrongStarts || a.Seed != b.Seed)
+            return "the baseline's ladders, strong start count or seed differ from the gate's";
+        if (a.MonteCarloSamples != b.MonteCarloSamples || a.MaxMonteCarloSamples != b.MaxMonteCarloSamples || a.TargetRelativeHalfWidth != b.TargetRelativeHalfWidth)
+            return $"the baseline's Monte Carlo sample choice (pilot {a.MonteCarloSamples}, cap {Show(a.MaxMonteCarloSamples)}, target half-width {Show(a.TargetRelativeHalfWidth)}) " +
+                $"differs from the gate's (pilot {b.MonteCarloSamples}, cap {Show(b.MaxMonteCarloSamples)}, target half-width {Show(b.TargetRelativeHalfWidth)})";
         return null;
     }
+
+    private static string Show<T>(T? v) where T : struct => v is T x ? string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}", x) : "not recorded";
 
     /// <summary>All findings: verdicts first (<see cref="Correctness"/>), then drift in baseline order, then new series.
     /// The baseline is re-judged under the current rule before its fits and verdicts are compared.</summary>
@@ -87,7 +94,7 @@ public static class GateComparer
         }
         var before = baseline.Series.Select(s => s.Key).ToHashSet();
         foreach (var s in current.Series.Where(s => !before.Contains(s.Key)))
-            findings.Add(new(false, s.Key, $"new series (not in the baseline): fitted order {Verdicts.F(s.Fit.Order ?? double.NaN)}, {s.Verdict}; run the baseline verb to record it"));
+            findings.Add(new(false, s.Key, $"new series (not in the baseline): fitted order {Numbers.F(s.Fit.Order ?? double.NaN)}, {s.Verdict}; run the baseline verb to record it"));
         return findings;
     }
 
@@ -182,9 +189,9 @@ public static class GateComparer
         if (old.Fit.Order is double before)
         {
             if (cur.Fit.Order is not double after)
-                yield return new(true, old.Key, $"fitted order {Verdicts.F(before)} -> none (no asymptotic window any more)");
+                yield return new(true, old.Key, $"fitted order {Numbers.F(before)} -> none (no asymptotic window any more)");
             else if (after < before - OrderTolerance)
-                yield return new(true, old.Key, $"fitted order {Verdicts.F(before)} -> {Verdicts.F(after)} (tolerance -{OrderTolerance})");
+                yield return new(true, old.Key, $"fitted order {Numbers.F(before)} -> {Numbers.F(after)} (tolerance -{OrderTolerance})");
         }
         if (old.Verdict == Verdict.Pass && cur.Verdict != Verdict.Pass)
             yield return new(true, old.Key, $"verdict PASS -> {cur.Verdict}: {cur.Reason}");

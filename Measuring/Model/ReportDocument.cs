@@ -33,10 +33,12 @@ public sealed record ReportDocument(
 /// <param name="MixtureLadder">Step counts N for tier 1.</param>
 /// <param name="ReferenceSteps">Fine-path reference step count for stochastic samplers in tier 1.</param>
 /// <param name="StrongStarts">Start points (or paths) of the strong error.</param>
-/// <param name="MonteCarloSamples">Samples per weak Monte Carlo estimate.</param>
+/// <param name="MonteCarloSamples">The pilot's pairs per coupled Monte Carlo ladder (the gate's stored per-sample values).</param>
 /// <param name="Seed">Base seed; sample i uses stream Derive(seed, i).</param>
 /// <param name="Schedules">Time intervals and grids.</param>
 /// <param name="Definitions">Metric definitions, in words.</param>
+/// <param name="MaxMonteCarloSamples">The cap on the pairs M chosen per coupled ladder (null in files written before it was stored).</param>
+/// <param name="TargetRelativeHalfWidth">The wanted 95% half-width over the error that chooses M (null in older files).</param>
 public sealed record RunSettings(
     IReadOnlyList<int> ExactLadder,
     IReadOnlyList<int> MixtureLadder,
@@ -45,7 +47,9 @@ public sealed record RunSettings(
     int MonteCarloSamples,
     ulong Seed,
     IReadOnlyList<ScheduleSetting> Schedules,
-    IReadOnlyDictionary<string, string> Definitions);
+    IReadOnlyDictionary<string, string> Definitions,
+    int? MaxMonteCarloSamples = null,
+    double? TargetRelativeHalfWidth = null);
 
 /// <summary>One schedule's interval and grid.</summary>
 public sealed record ScheduleSetting(string Name, double TStart, double TMin, string Grid);

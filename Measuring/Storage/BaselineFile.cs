@@ -37,7 +37,8 @@ public static class BaselineFile
 
     private sealed record Header(string Schema, string Preset, string Samples, Settings Settings, IReadOnlyList<Series> Series);
 
-    private sealed record Settings(IReadOnlyList<int> ExactLadder, IReadOnlyList<int> MixtureLadder, int ReferenceSteps, int StrongStarts, int MonteCarloSamples, ulong Seed);
+    private sealed record Settings(IReadOnlyList<int> ExactLadder, IReadOnlyList<int> MixtureLadder, int ReferenceSteps, int StrongStarts, int MonteCarloSamples, ulong Seed,
+        int? MaxMonteCarloSamples = null, double? TargetRelativeHalfWidth = null);
 
     private sealed record Series(string Sampler, string Problem, string Schedule, string Tier, string Metric, double DeclaredOrder, IReadOnlyList<Point> Points, string Verdict, double? Order = null, double? RoundOffFloor = null);
 
@@ -60,7 +61,7 @@ public static class BaselineFile
     {
         ArgumentNullException.ThrowIfNull(document);
         var s = document.Settings;
-        var settings = new Settings(s.ExactLadder, s.MixtureLadder, s.ReferenceSteps, s.StrongStarts, s.MonteCarloSamples, s.Seed);
+        var settings = new Settings(s.ExactLadder, s.MixtureLadder, s.ReferenceSteps, s.StrongStarts, s.MonteCarloSamples, s.Seed, s.MaxMonteCarloSamples, s.TargetRelativeHalfWidth);
         var sb = new StringBuilder();
         sb.Append("{\"schema\":").Append(JsonSerializer.Serialize(Schema, Line))
           .Append(",\"preset\":").Append(JsonSerializer.Serialize(document.Preset, Line))
@@ -132,7 +133,7 @@ public static class BaselineFile
                 new FitResult(r.Order, null, null, 0, 0, []), Wire<Verdict>(r.Verdict, path, key), "", r.RoundOffFloor));
         }
         var s = header.Settings;
-        var settings = new RunSettings(s.ExactLadder, s.MixtureLadder, s.ReferenceSteps, s.StrongStarts, s.MonteCarloSamples, s.Seed, [], new Dictionary<string, string>());
+        var settings = new RunSettings(s.ExactLadder, s.MixtureLadder, s.ReferenceSteps, s.StrongStarts, s.MonteCarloSamples, s.Seed, [], new Dictionary<string, string>(), s.MaxMonteCarloSamples, s.TargetRelativeHalfWidth);
         return new ReportDocument(ReportDocument.CurrentSchema, header.Preset, settings, series, [], []);
     }
 

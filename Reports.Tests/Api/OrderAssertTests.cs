@@ -55,9 +55,9 @@ public class OrderAssertTests
         var series = Verify.Ladders(new Rk45(), Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick);
         var only = Assert.Single(series);
         Assert.Equal(Metric.StrongFlowMapTolerance, only.Metric);
-        // N = 1/tol for tol = 1e-3 .. 1e-8, and the samplers built through WithTolerance really ran at those tolerances:
+        // N = 1/tol for tol = 1e-3 .. 1e-9, and the samplers built through WithTolerance really ran at those tolerances:
         // a tighter tolerance costs more evaluations.
-        Assert.Equal([1000, 10000, 100000, 1000000, 10000000, 100000000], only.Points.Select(p => p.N));
+        Assert.Equal([1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000], only.Points.Select(p => p.N));
         Assert.True(only.Points.Zip(only.Points.Skip(1)).All(q => q.Second.Nfe > q.First.Nfe), string.Join(", ", only.Points.Select(p => p.Nfe)));
     }
 }

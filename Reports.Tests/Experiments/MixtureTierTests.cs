@@ -23,9 +23,7 @@ public class MixtureTierTests
         double mean = 0.01, spread = 0.05;
         var moment = Alternating(pilot, mean, spread);
         double sd = spread * Math.Sqrt(pilot / (pilot - 1.0)); // sample standard deviation of the alternating values
-        var info = new ReverseSdeEulerMaruyama().Info with { StrongOrder = null }; // weak only
-        var squared = Enumerable.Repeat(1.0, pilot).ToArray();
-        int m = MixtureTier.ChooseSamples(info, ([squared], [moment]), Small);
+        int m = MixtureTier.ChooseSamples(null, [moment], 0, Small); // weak only
         // Independent route: the 95% half-width 1.96 sd / sqrt(M) falls to 0.25 |mean| first at M.
         Assert.True(HalfWidth(sd, m) <= 0.25 * mean, $"M = {m}: half-width {HalfWidth(sd, m)} above the target {0.25 * mean}");
         Assert.True(HalfWidth(sd, m - 1) > 0.25 * mean, $"M - 1 = {m - 1} already meets the target");
@@ -35,12 +33,50 @@ public class MixtureTierTests
     public void The_chosen_sample_count_stays_within_the_pilot_and_the_cap()
     {
         int pilot = 200;
-        var info = new ReverseSdeEulerMaruyama().Info;
         var ones = Enumerable.Repeat(1.0, pilot).ToArray();
-        // Resolved already (no variance): the pilot suffices.
-        Assert.Equal(pilot, MixtureTier.ChooseSamples(info, ([ones], [ones]), Small));
-        // A weak error indistinguishable from 0: no finite M resolves it, so the cap.
-        Assert.Equal(Small.MaxMonteCarloSamples, MixtureTier.ChooseSamples(info, ([ones], [Alternating(pilot, 0, 1)]), Small));
+        // Resolved already (no variance): the pairs so far suffice.
+        Assert.Equal(pilot, MixtureTier.ChooseSamples([ones], [ones], 0, Small));
+        // A weak error indistinguishable from 0: no finite M resolves it, so the cap (plus the skipped pilot).
+        Assert.Equal(Small.MaxMonteCarloSamples, MixtureTier.ChooseSamples([ones], [Alternating(pilot, 0, 1)], 0, Small));
+        Assert.Equal(Small.MaxMonteCarloSamples + 50, MixtureTier.ChooseSamples(null, [Alternating(pilot, 0, 1)], 50, Small));
+    }
+
+    [Fact]
+    public void Only_the_fine_end_of_the_ladder_sets_the_sample_count()
+    {
+        int pilot = 200;
+        var resolved = Alternating(pilot, 1, 0.01);
+        var unresolved = Alternating(pilot, 0, 1); // would ask for the cap
+        var fine = Enumerable.Repeat(resolved, MixtureTier.FinePoints).ToList();
+        Assert.Equal(pilot, MixtureTier.ChooseSamples(null, [unresolved, .. fine], 0, Small));
+        Assert.Equal(Small.MaxMonteCarloSamples, MixtureTier.ChooseSamples(null, [.. fine, unresolved], 0, Small));
+    }
+
+    [Fact]
+    public void The_pilot_picks_the_quieter_test_function_unless_its_error_changes_sign()
+    {
+        var functions = TestFunctions.For(Problems.Find("ring-2d")!);
+        int pilot = 400;
+        double[][] Ladder(params double[] means) => means.Select(m => Alternating(pilot, m, 0.1)).ToArray();
+        var noisy = Ladder(0.4, 0.2, 0.1, 0.05);        // relative half-width up to 1.96 * 0.1 / 20 / 0.05 = 0.2
+        var quiet = Ladder(0.8, 0.4, 0.2, 0.1);         // half of that
+        var crossing = Ladder(0.8, 0.4, -0.2, -0.1);    // as quiet, but the error changes sign
+        Assert.Equal(1, TestFunctions.Choose(functions, [noisy, quiet], Small));
+        Assert.Equal(0, TestFunctions.Choose(functions, [quiet, noisy], Small));
+        Assert.Equal(0, TestFunctions.Choose(functions, [noisy, crossing], Small));
+    }
+
+    [Fact]
+    public void The_mode_distance_is_the_squared_distance_to_the_nearest_mode_near_a_mode()
+    {
+        // Independent route: near mode k of the ring (modes 1.5 apart, std 0.3) the other modes' terms are below 1e-5, so
+        // phi(mu_k + delta) = |delta|^2 / d - (2 v / d) log w_k with v = 0.09.
+        var problem = Problems.Find("ring-2d")!;
+        var phi = TestFunctions.For(problem).Single(f => f.Metric == Verified.Reports.Analysis.Metric.WeakModeDistance);
+        var mu = problem.Data.Mean(3);
+        double[] x = [mu[0] + 0.1, mu[1] - 0.05];
+        double expected = (0.01 + 0.0025) / 2 - (2 * 0.09 / 2) * Math.Log(1.0 / 8);
+        Assert.True(Math.Abs(phi.Value(x, 0) - expected) < 1e-5, $"{phi.Value(x, 0):R} vs {expected:R}");
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class Figures
             {
                 string suffix = parts > 1 ? $" (part {part} of {parts})" : "";
                 string stem = $"{problem}_{schedule}_{metric}_p{order.ToString("0.#", CultureInfo.InvariantCulture)}{(parts > 1 ? $"_{part}" : "")}";
-                string what = $"{metric}, {problem}, {schedule}, declared order {Verdicts.F(order)}{suffix}";
+                string what = $"{metric}, {problem}, {schedule}, declared order {Numbers.F(order)}{suffix}";
                 figures.Add(new Figure($"convergence_{stem}.png", $"Error vs {(IsTolerance(metric) ? "tolerance" : "N")}: {what}", Convergence(drawn, order, $"{what}")));
                 figures.Add(new Figure($"work-nfe_{stem}.png", $"Work-precision (error vs NFE): {what}", WorkPrecision(drawn, $"work-precision: {what}")));
             }
@@ -78,7 +78,8 @@ public static class Figures
         "strong-flow-map" => "RMS error vs exact flow map (log scale)",
         "strong-rk45" => "RMS error vs RK45 reference (log scale)",
         "strong-path" => "RMS pathwise error vs fine path (log scale)",
-        "weak-moment" => "moment error |E f(X) - E f(exact)| (log scale)",
+        "weak-moment" => "moment error |E f(X) - E f(ref)|, f = |x|^2/d (log scale)",
+        "weak-mode-distance" => "weak error |E f(X) - E f(ref)|, f = distance to nearest mode (log scale)",
         _ => $"{metric} error (log scale)",
     };
 
@@ -145,8 +146,8 @@ public static class Figures
             reference.Color = Colors.Black.WithAlpha(0.55);
             reference.LinePattern = LinePattern.Dotted;
             reference.LineWidth = 2;
-            reference.LegendText = $"reference slope {Verdicts.F(declared)} (declared order)";
-            var label = plot.Add.Text($"slope {Verdicts.F(declared)}", (firstX + lastX) / 2, (y0 + y1) / 2 + 0.15);
+            reference.LegendText = $"reference slope {Numbers.F(declared)} (declared order)";
+            var label = plot.Add.Text($"slope {Numbers.F(declared)}", (firstX + lastX) / 2, (y0 + y1) / 2 + 0.15);
             label.LabelFontSize = 12;
             label.LabelFontColor = Colors.Black.WithAlpha(0.7);
         }

@@ -17,7 +17,7 @@ public sealed record MatrixCell(IReadOnlyList<SeriesResult> Series)
     public string Text => string.Join(" / ", Series.Select(s => s.Fit.Order is double o ? o.ToString("0.00", CultureInfo.InvariantCulture) : "n/a"));
 
     /// <summary>Every ladder of the cell in words (tooltips).</summary>
-    public string Detail => string.Join("; ", Series.Select(s => $"{s.Metric}: declared {Verdicts.F(s.DeclaredOrder)}, fitted {(s.Fit.Order is double o ? Verdicts.F(o) : "n/a")}, {s.Verdict}"));
+    public string Detail => string.Join("; ", Series.Select(s => $"{s.Metric}: declared {Numbers.F(s.DeclaredOrder)}, fitted {(s.Fit.Order is double o ? Numbers.F(o) : "n/a")}, {s.Verdict}"));
 }
 
 /// <summary>The sampler x (problem, schedule) matrix of declared vs fitted orders that opens the report: a
@@ -58,7 +58,7 @@ public sealed class OrderMatrix
             .ToDictionary(g => g.Key, g => new MatrixCell(g.OrderBy(s => Rank(s.Metric)).ThenBy(s => s.Metric, StringComparer.Ordinal).ToList()));
         var declared = report.Series.GroupBy(s => s.Sampler).ToDictionary(g => g.Key, g => string.Join(", ",
             g.GroupBy(s => Rank(s.Metric)).OrderBy(k => k.Key).Select(k => (k.Key == 0 ? "strong " : "weak ")
-                + string.Join("/", k.Select(s => Verdicts.F(s.DeclaredOrder)).Distinct()))));
+                + string.Join("/", k.Select(s => Numbers.F(s.DeclaredOrder)).Distinct()))));
         return new OrderMatrix(samplers, columns, cells, declared);
     }
 

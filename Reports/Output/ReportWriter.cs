@@ -85,7 +85,7 @@ public static class ReportWriter
     private static List<SeriesResult> NonPass(ReportDocument r) =>
         r.Series.Where(s => s.Verdict != Verdict.Pass).OrderBy(s => s.Verdict == Verdict.Fail ? 0 : 1).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
 
-    private static string Fitted(SeriesResult s) => s.Fit.Order is double o ? Verdicts.F(o) : "n/a";
+    private static string Fitted(SeriesResult s) => s.Fit.Order is double o ? Numbers.F(o) : "n/a";
 
     private static string Markdown(ReportDocument report, GateSummary gate, Provenance? provenance, OrderMatrix matrix, List<Table> tables, List<Figure> figures, string network)
     {
@@ -108,7 +108,7 @@ public static class ReportWriter
             for (int i = 0; i < nonPass.Count; i++)
             {
                 var s = nonPass[i];
-                sb.AppendLine($"| {s.Verdict} | {s.Sampler} | {s.Problem} | {s.Schedule} | {s.Metric} | {Verdicts.F(s.DeclaredOrder)} | {Fitted(s)} | {ShortReason(s.Reason).Replace("|", "\\|")} [^r{i + 1}] |");
+                sb.AppendLine($"| {s.Verdict} | {s.Sampler} | {s.Problem} | {s.Schedule} | {s.Metric} | {Numbers.F(s.DeclaredOrder)} | {Fitted(s)} | {ShortReason(s.Reason).Replace("|", "\\|")} [^r{i + 1}] |");
             }
             sb.AppendLine();
         }
@@ -170,7 +170,7 @@ public static class ReportWriter
             {
                 var s = nonPass[i];
                 sb.AppendLine($"<tr class=\"{H(s.Verdict)}\"><td>{H(s.Verdict)}</td><td>{H(s.Sampler)}</td><td>{H(s.Problem)}</td><td>{H(s.Schedule)}</td><td>{H(s.Metric)}</td>" +
-                    $"<td>{H(Verdicts.F(s.DeclaredOrder))}</td><td>{H(Fitted(s))}</td><td>{H(ShortReason(s.Reason))} <a href=\"#r{i + 1}\"><sup>[{i + 1}]</sup></a></td></tr>");
+                    $"<td>{H(Numbers.F(s.DeclaredOrder))}</td><td>{H(Fitted(s))}</td><td>{H(ShortReason(s.Reason))} <a href=\"#r{i + 1}\"><sup>[{i + 1}]</sup></a></td></tr>");
             }
             sb.AppendLine("</table>");
         }

@@ -13,7 +13,7 @@ public static class Tables
     /// <summary>Scientific notation with 3 significant digits.</summary>
     public static string E(double v) => Numbers.E(v);
 
-    private static string F(double? v) => v is double d ? Verdicts.F(d) : "n/a";
+    private static string F(double? v) => v is double d ? Numbers.F(d) : "n/a";
 
     /// <summary>Verdict counts, one line.</summary>
     public static string Counts(ReportDocument report)
@@ -34,7 +34,7 @@ public static class Tables
                 ["sampler", "problem", "schedule", "tier", "metric", "declared", "fitted", "95% CI", "window N", "verdict", "reason / notes"],
                 report.Series.Select(s => new[]
                 {
-                    s.Sampler, s.Problem, s.Schedule, s.Tier, s.Metric, Verdicts.F(s.DeclaredOrder), F(s.Fit.Order),
+                    s.Sampler, s.Problem, s.Schedule, s.Tier, s.Metric, Numbers.F(s.DeclaredOrder), F(s.Fit.Order),
                     s.Fit.CiLow is null ? "n/a" : $"[{F(s.Fit.CiLow)}, {F(s.Fit.CiHigh)}]",
                     s.Fit.WindowFrom > 0 ? $"{s.Fit.WindowFrom}..{s.Fit.WindowTo}" : "none", s.Verdict, s.Reason,
                 }).ToList()),
@@ -65,6 +65,6 @@ public static class Tables
     {
         var kept = s.Points.Select((p, k) => (p, k)).Where(t => t.p.Dropped is null).Select(t => t.k).ToList();
         int position = kept.IndexOf(i);
-        return position >= 1 && position - 1 < s.Fit.LocalOrders.Count ? Verdicts.F(s.Fit.LocalOrders[position - 1]) : "";
+        return position >= 1 && position - 1 < s.Fit.LocalOrders.Count ? Numbers.F(s.Fit.LocalOrders[position - 1]) : "";
     }
 }
