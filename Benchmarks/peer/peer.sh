@@ -3,16 +3,16 @@
 # (Numerics batched path, and TorchSharp where available), timed in the same run; prints the ratio.
 # Installs Debian's python3-torch if missing; runs it with Debian's /usr/bin/python3 (the first python3
 # on PATH may be a separate build that does not see Debian's packages).
-#   bench/peer.sh [samples] [steps] [threads]
+#   Benchmarks/peer/peer.sh [samples] [steps] [threads]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 samples=${1:-1000000}; steps=${2:-100}; threads=${3:-2}
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   echo "installing Debian's python3-torch (needs root)..." >&2
   apt-get update -qq && apt-get install -y -qq python3-torch >/dev/null
 fi
 dotnet build Benchmarks -c Release -nologo -v quiet >/dev/null
-peer=$(/usr/bin/python3 bench/peer_ddim.py "$samples" "$steps" "$threads")
+peer=$(/usr/bin/python3 Benchmarks/peer/peer_ddim.py "$samples" "$steps" "$threads")
 ours=$(dotnet Benchmarks/bin/Release/net10.0/Verified.Benchmarks.dll throughput --samples "$samples" --steps "$steps" --threads "$threads" --torch-samples "$samples")
 echo "$peer"
 echo "$ours"
