@@ -33,7 +33,7 @@ public class PositionIndependenceTests
         var oracle = new BatchedOracle(mixture, Schedules.VpLinear());
         int d = mixture.Dimension, n = 45;
         var rng = new Xoshiro256(17);
-        // spreads from near the modes to 100 away: at t = 0.01 far points put exp arguments below -708 (the clamp)
+        // spreads from near the modes to 100 away: at t = 0.01 far points put exp arguments below the clamp (KernelExp.Floor)
         var points = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, d).Select(_ => (i % 5 == 0 ? 100.0 : 1.5) * rng.NextGaussian()).ToArray()).ToArray();
         var work = new BatchedOracle.Workspace(oracle, n);
         foreach (double t in new[] { 0.01, 0.3 })

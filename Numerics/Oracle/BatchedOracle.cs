@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Verified.Theory;
@@ -121,10 +123,9 @@ public sealed class BatchedOracle
     /// <summary>
     /// output &lt;- a x + b grad log p_t(x) for an isotropic mixture (output may be x). l_k = log w_k - d/2 log(2 pi C_k)
     /// - |x - m_k|^2 / (2 C_k), m_k = alpha mu_k, C_k = alpha^2 v_k + sigma^2, is expanded as h_k + x.g_k + q_k |x|^2
-    /// (g_k = m_k / C_k): d + 1 multiply-adds per component instead of 2d + 1. With equal C_k the |x|^2 term is common
-    /// to all k and cancels in the responsibilities, so it is dropped (q = 0): no large common term to round, which
-    /// keeps points far from every mode accurate. The score sum keeps the direct residual x - m_k, so points near a
-    /// mode keep theirs.
+    /// (g_k = m_k / C_k): d (+ 1) multiply-adds per component instead of 2d + 1. With equal C_k the |x|^2 term is
+    /// common to all k and cancels in the responsibilities, so it is dropped: no large common term to round, which
+    /// keeps points far from every mode accurate.
     /// </summary>
     private void IsotropicKernel(double t, double a, double b, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count, Workspace workspace)
     {
@@ -160,18 +161,26 @@ public sealed class BatchedOracle
     }
 
     /// <summary>
-    /// output &lt;- a x - b (sum_k e_k (x - m_k) / C_k) / (sum_k e_k), e_k = exp(max(l_k - max_k l_k, Floor)), with all K
-    /// log terms of one SIMD group in registers. Written once over the lane type; the scalar tail does the same
-    /// operations per point (and <see cref="KernelExp.Scalar"/> the same exp), so it returns the same bits.
+    /// output &lt;- a x - b (x W - sum_k w_k m_k) / E, w_k = e_k / C_k, W = sum_k w_k, E = sum_k e_k,
+    /// e_k = exp(max(l_k - max_k l_k, Floor)) (the score -sum_k e_k (x - m_k) / C_k / E regrouped: d + 2 operations per
+    /// component instead of 2d + 1), with all K log terms of one SIMD group in registers. Written once over the lane
+    /// type; the scalar tail does the same operations per point (and <see cref="KernelExp.Scalar"/> the same exp), so
+    /// it returns the same bits.
     /// </summary>
     private void IsotropicKernel<TV, L>(double a, double b, IsotropicStepConstants p, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count)
         where TV : unmanaged where L : ILanes<TV>
     {
         int width = L.Count, i = offset, end = offset + count;
-        double[] h = p.Offsets, q = p.Quadratic, inv = p.Inverse, m = p.Centers, g = p.Gradients;
+        bool quadratic = !equalVariances;
+        // constants by reference: no bounds checks in the inner loops (indices are c < k, j < d by construction)
+        ref double h = ref MemoryMarshal.GetArrayDataReference(p.Offsets);
+        ref double q = ref MemoryMarshal.GetArrayDataReference(p.Quadratic);
+        ref double inv = ref MemoryMarshal.GetArrayDataReference(p.Inverse);
+        ref double m = ref MemoryMarshal.GetArrayDataReference(p.Centers);
+        ref double g = ref MemoryMarshal.GetArrayDataReference(p.Gradients);
         Span<TV> logTerms = k <= 64 ? stackalloc TV[k] : new TV[k];
         Span<TV> xs = d <= 64 ? stackalloc TV[d] : new TV[d];
-        Span<TV> ss = d <= 64 ? stackalloc TV[d] : new TV[d];
+        Span<TV> mw = d <= 64 ? stackalloc TV[d] : new TV[d];
         var av = L.Splat(a);
         var minusB = L.Splat(-b);
         var floor = L.Splat(KernelExp.Floor);
@@ -186,26 +195,29 @@ public sealed class BatchedOracle
             var max = L.Splat(double.NegativeInfinity);
             for (int c = 0; c < k; c++)
             {
-                var l = L.MultiplyAdd(L.Splat(q[c]), r2, L.Splat(h[c]));
-                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(g[c * d + j]), l);
+                var l = quadratic ? L.MultiplyAdd(L.Splat(Unsafe.Add(ref q, c)), r2, L.Splat(Unsafe.Add(ref h, c))) : L.Splat(Unsafe.Add(ref h, c));
+                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(Unsafe.Add(ref g, c * d + j)), l);
                 logTerms[c] = l;
                 max = L.Max(max, l);
             }
             var total = L.Splat(0);
-            for (int j = 0; j < d; j++) ss[j] = L.Splat(0);
+            var weights = L.Splat(0);
+            for (int j = 0; j < d; j++) mw[j] = L.Splat(0);
             for (int c = 0; c < k; c++)
             {
                 var e = KernelExp.Exp<TV, L>(L.Max(L.Subtract(logTerms[c], max), floor));
                 total = L.Add(total, e);
-                var w = L.Multiply(e, L.Splat(inv[c]));
-                for (int j = 0; j < d; j++) ss[j] = L.MultiplyAdd(w, L.Subtract(xs[j], L.Splat(m[c * d + j])), ss[j]);
+                var w = L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c)));
+                weights = L.Add(weights, w);
+                for (int j = 0; j < d; j++) mw[j] = L.MultiplyAdd(w, L.Splat(Unsafe.Add(ref m, c * d + j)), mw[j]);
             }
-            var scale = L.Divide(minusB, total); // score = -ss / total
-            for (int j = 0; j < d; j++) L.Store(L.MultiplyAdd(scale, ss[j], L.Multiply(av, xs[j])), output[j], i);
+            var scale = L.Divide(minusB, total); // score = -(x W - sum w m) / E
+            for (int j = 0; j < d; j++)
+                L.Store(L.MultiplyAdd(scale, L.MultiplyAdd(xs[j], weights, L.Negate(mw[j])), L.Multiply(av, xs[j])), output[j], i);
         }
         Span<double> lt = k <= 256 ? stackalloc double[k] : new double[k];
         Span<double> xp = d <= 256 ? stackalloc double[d] : new double[d];
-        Span<double> sc = d <= 256 ? stackalloc double[d] : new double[d];
+        Span<double> ms = d <= 256 ? stackalloc double[d] : new double[d];
         for (; i < end; i++) // scalar tail, same operations
         {
             double r2 = 0;
@@ -217,21 +229,23 @@ public sealed class BatchedOracle
             double max = double.NegativeInfinity;
             for (int c = 0; c < k; c++)
             {
-                double l = Math.FusedMultiplyAdd(q[c], r2, h[c]);
-                for (int j = 0; j < d; j++) l = Math.FusedMultiplyAdd(xp[j], g[c * d + j], l);
+                double l = quadratic ? Math.FusedMultiplyAdd(Unsafe.Add(ref q, c), r2, Unsafe.Add(ref h, c)) : Unsafe.Add(ref h, c);
+                for (int j = 0; j < d; j++) l = Math.FusedMultiplyAdd(xp[j], Unsafe.Add(ref g, c * d + j), l);
                 lt[c] = l;
                 max = Math.Max(max, l);
             }
-            double total = 0;
-            sc.Clear();
+            double total = 0, weights = 0;
+            ms.Clear();
             for (int c = 0; c < k; c++)
             {
-                double e = KernelExp.Scalar(Math.Max(lt[c] - max, KernelExp.Floor)), w = e * inv[c];
+                double e = KernelExp.Scalar(Math.Max(lt[c] - max, KernelExp.Floor));
                 total += e;
-                for (int j = 0; j < d; j++) sc[j] = Math.FusedMultiplyAdd(w, xp[j] - m[c * d + j], sc[j]);
+                double w = e * Unsafe.Add(ref inv, c);
+                weights += w;
+                for (int j = 0; j < d; j++) ms[j] = Math.FusedMultiplyAdd(w, Unsafe.Add(ref m, c * d + j), ms[j]);
             }
             double scale = -b / total;
-            for (int j = 0; j < d; j++) output[j][i] = Math.FusedMultiplyAdd(scale, sc[j], a * xp[j]);
+            for (int j = 0; j < d; j++) output[j][i] = Math.FusedMultiplyAdd(scale, Math.FusedMultiplyAdd(xp[j], weights, -ms[j]), a * xp[j]);
         }
     }
 
