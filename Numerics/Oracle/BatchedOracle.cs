@@ -163,7 +163,7 @@ public sealed class BatchedOracle
     /// <summary>
     /// output &lt;- a x - b (x W - sum_k w_k m_k) / E, w_k = e_k / C_k, W = sum_k w_k, E = sum_k e_k,
     /// e_k = exp(max(l_k - max_k l_k, Floor)) (the score -sum_k e_k (x - m_k) / C_k / E regrouped: d + 2 operations per
-    /// component instead of 2d + 1), with all K log terms of one SIMD group in registers. Written once over the lane
+    /// component instead of 2d + 1; d with equal C_k, where w_k = e_k and the common 1/C scales the result once), with all K log terms of one SIMD group in registers. Written once over the lane
     /// type; the scalar tail does the same operations per point (and <see cref="KernelExp.Scalar"/> the same exp), so
     /// it returns the same bits.
     /// </summary>
@@ -183,6 +183,8 @@ public sealed class BatchedOracle
         Span<TV> mw = d <= 64 ? stackalloc TV[d] : new TV[d];
         var av = L.Splat(a);
         var minusB = L.Splat(-b);
+        double commonInverse = p.Inverse[0];
+        var minusBOverC = L.Splat(-b * commonInverse);
         var floor = L.Splat(KernelExp.Floor);
         for (; i <= end - width; i += width)
         {
@@ -207,11 +209,13 @@ public sealed class BatchedOracle
             {
                 var e = KernelExp.Exp<TV, L>(L.Max(L.Subtract(logTerms[c], max), floor));
                 total = L.Add(total, e);
-                var w = L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c)));
-                weights = L.Add(weights, w);
+                // equal C_k: w_k = e_k / C is accumulated as e_k, the common 1/C applied once below
+                var w = quadratic ? L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c))) : e;
+                if (quadratic) weights = L.Add(weights, w);
                 for (int j = 0; j < d; j++) mw[j] = L.MultiplyAdd(w, L.Splat(Unsafe.Add(ref m, c * d + j)), mw[j]);
             }
-            var scale = L.Divide(minusB, total); // score = -(x W - sum w m) / E
+            if (!quadratic) weights = total;
+            var scale = L.Divide(quadratic ? minusB : minusBOverC, total); // score = -(x W - sum w m) / E
             for (int j = 0; j < d; j++)
                 L.Store(L.MultiplyAdd(scale, L.MultiplyAdd(xs[j], weights, L.Negate(mw[j])), L.Multiply(av, xs[j])), output[j], i);
         }
@@ -240,11 +244,12 @@ public sealed class BatchedOracle
             {
                 double e = KernelExp.Scalar(Math.Max(lt[c] - max, KernelExp.Floor));
                 total += e;
-                double w = e * Unsafe.Add(ref inv, c);
-                weights += w;
+                double w = quadratic ? e * Unsafe.Add(ref inv, c) : e;
+                if (quadratic) weights += w;
                 for (int j = 0; j < d; j++) ms[j] = Math.FusedMultiplyAdd(w, Unsafe.Add(ref m, c * d + j), ms[j]);
             }
-            double scale = -b / total;
+            if (!quadratic) weights = total;
+            double scale = (quadratic ? -b : -b * commonInverse) / total;
             for (int j = 0; j < d; j++) output[j][i] = Math.FusedMultiplyAdd(scale, Math.FusedMultiplyAdd(xp[j], weights, -ms[j]), a * xp[j]);
         }
     }
