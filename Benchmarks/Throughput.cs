@@ -15,7 +15,7 @@ internal static class Throughput
         var grid = ReferenceCase.Grid(steps);
         BatchedSampling.Ddim(oracle, ReferenceCase.Grid(4), 4096, 1, maxDegreeOfParallelism: threads); // JIT warm-up
         // Starts drawn outside the timed region, as in the PyTorch peer and the TorchSharp run below.
-        var drawn = MarginalSampler.DrawMany(oracle.Mixture, oracle.Schedule, grid.Start, samples, 0);
+        var drawn = MarginalDraws.DrawMany(oracle.Mixture, oracle.Schedule, grid.Start, samples, 0);
         var starts = Enumerable.Range(0, dimension).Select(j => drawn.Select(p => p[j]).ToArray()).ToArray();
         var cpu = CpuSeconds();
         var clock = Stopwatch.StartNew();
@@ -52,7 +52,7 @@ internal static class Throughput
         using var oracle = new TensorMixtureOracle(data, ReferenceCase.Schedule(), torch.CPU, dtype);
         var model = new OracleTensorModel(oracle);
         var grid = ReferenceCase.Grid(steps);
-        var starts = MarginalSampler.DrawMany(data, ReferenceCase.Schedule(), grid.Start, samples, 0);
+        var starts = MarginalDraws.DrawMany(data, ReferenceCase.Schedule(), grid.Start, samples, 0);
         using var x = torch.tensor(starts.SelectMany(v => v).ToArray(), [samples, dimension], torch.float64).to(dtype);
         using (var warm = new TensorDdim(0).Sample(model, x[..Math.Min(samples, 1024)], ReferenceCase.Grid(4), new GeneratorNoise(1)).State) { }
         var cpu = CpuSeconds();

@@ -53,7 +53,7 @@ internal static class Fixtures
     /// <summary>Seeded points around p_t: exact draws from the noised law plus a few far-away points.</summary>
     public static double[][] Points(GaussianMixture mixture, Schedule schedule, double t, int n, ulong seed)
     {
-        var rows = MarginalSampler.DrawMany(mixture, schedule, t, n, seed);
+        var rows = MarginalDraws.DrawMany(mixture, schedule, t, n, seed);
         var far = new double[mixture.Dimension];
         Array.Fill(far, 25.0);
         rows[0] = far; // far from every mode: log-sum-exp must keep responsibilities finite

@@ -57,7 +57,7 @@ public class BatchedSamplingTests
             var rng = new Xoshiro256(Xoshiro256.Derive(seed, (ulong)b));
             for (int i = b * blockSize; i < Math.Min(samples, (b + 1) * blockSize); i++)
             {
-                var start = MarginalSampler.Draw(mixture, schedule, grid.Start, rng);
+                var start = MarginalDraws.Draw(mixture, schedule, grid.Start, rng);
                 var expected = new Ddim(0).Sample(model, start, grid, ZeroNoise.Instance).State;
                 for (int j = 0; j < expected.Length; j++)
                     Assert.True(Math.Abs(batched[j][i] - expected[j]) < 1e-10 * (1 + Math.Abs(expected[j])), $"sample {i} coordinate {j}: {batched[j][i]} vs {expected[j]}");

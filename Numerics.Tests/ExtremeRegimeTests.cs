@@ -25,7 +25,7 @@ public class ExtremeRegimeTests
             AssertFinite(oracle.Score([0.3, 0.1], tLow), $"{schedule.Name} score at t = {tLow}");
             AssertFinite(oracle.Score([0.3, 0.1], tHigh), $"{schedule.Name} score at t = {tHigh}");
             var grid = TimeGrids.UniformTime(schedule, 40, tHigh, schedule.TMin + 1e-6 * span);
-            var start = MarginalSampler.Draw(data, schedule, grid.Start, new Xoshiro256(1));
+            var start = MarginalDraws.Draw(data, schedule, grid.Start, new Xoshiro256(1));
             foreach (var sampler in new Sampler[] { new Ddim(0.0), new DpmSolver1(), new Heun() })
                 AssertFinite(sampler.Sample(new OracleModel(oracle), start, grid, ZeroNoise.Instance).State, $"{sampler} on {schedule.Name}");
         }

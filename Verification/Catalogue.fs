@@ -67,9 +67,64 @@ let claims : (string * string) list =
       "CH.1", "orthogonality of the conditional expectation"
       "CM.1", "flow-map semigroup (closed form vs integration)"
       "CM.2", "the flow map pushes p_T forward to p_t"
-      "CL.1", "PF-ODE log-likelihood matches the exact log density; Hutchinson's estimator is unbiased" ]
+      "CL.1", "PF-ODE log-likelihood matches the exact log density; Hutchinson's estimator is unbiased"
+      // The samplers' specifications (THEORY's S-IDs): what each registered sampler computes.
+      "S5.1", "reverse-SDE Euler–Maruyama step"
+      "S5.2", "reverse PF-ODE Euler step"
+      "S5.3", "Heun step (trapezoidal corrector; Euler where sigma_s = 0)"
+      "S5.4", "adaptive RK45 (Dormand–Prince) on the PF-ODE with rtol/atol"
+      "S5.6", "DPM-Solver-1: x_s = (alpha_s/alpha_t) x_t - sigma_s (e^h - 1) eps"
+      "S5.7", "DPM-Solver-2 and -3 (intermediate points in lambda), DPM-Solver++(2S) and (2M)"
+      "S7.7", "DDPM ancestral step (sigma^2 = beta or beta~, no noise at the last step)"
+      "S7.9", "DDIM(eta) step with Song et al.'s sigma_eta"
+      "S8.7", "FM Euler and FM Heun in generative time" ]
 
-let private idPattern = Regex(@"\[(C[0-9A-Z]+\.[0-9]+)\]")
+/// The xunit tests (C# projects, which this suite cannot run or list) and the IDs they check: (file, method, IDs).
+/// The catalogue test below checks that every method is still in its file.
+let xunitTests : (string * string * string list) list =
+    let samplers = "Numerics.Tests/Samplers/"
+    [ samplers + "PublishedStepTests.cs", "Every_step_is_the_published_update_on_a_grid_with_irregular_step_ratios",
+        [ "S5.1"; "S5.2"; "S5.3"; "S5.6"; "S5.7"; "S7.7"; "S7.9"; "C3.5" ]
+      samplers + "StepCoefficientTests.cs", "Ddim_sigma_eta_is_eta_times_the_posterior_std_of_x_s_given_x_t_and_x0", [ "S7.9" ]
+      samplers + "StepCoefficientTests.cs", "Ddim_sigma_eta_on_VP_is_Song_et_al_eq_16_in_abar", [ "S7.9" ]
+      samplers + "StepCoefficientTests.cs", "Ddpm_coefficients_are_Ho_et_al_from_the_discrete_chain", [ "S7.7" ]
+      samplers + "StepCoefficientTests.cs", "Exponential_integrator_coefficients_are_their_ratio_forms", [ "S5.6"; "S5.7" ]
+      samplers + "StepCoefficientTests.cs", "Intermediate_time_splits_the_step_in_log_snr_and_the_multistep_ratio_is_its_quotient", [ "S5.7" ]
+      samplers + "IrregularGridOrderTests.cs", "Declared_orders_hold_on_a_grid_with_irregular_step_ratios", [ "S5.1"; "S5.2"; "S5.3"; "S5.6"; "S5.7"; "S7.9" ]
+      samplers + "DeterministicOrderTests.cs", "Observed_strong_order_matches_the_declared_order", [ "S5.2"; "S5.3"; "S5.6"; "S5.7" ]
+      samplers + "ExactIdentityTests.cs", "C7_10_ddim_eta0_equals_dpm_solver_1_to_round_off", [ "C7.10" ]
+      samplers + "ExactIdentityTests.cs", "C7_11_ddim_eta1_equals_ddpm_beta_tilde_on_the_same_noise", [ "C7.11" ]
+      samplers + "SamplerIdentityTests.cs", "CF3_follmer_bridge_under_the_scaling_map_is_ddpm_beta_tilde_on_the_grid_s_equal_abar", [ "CF.3" ]
+      samplers + "SamplerIdentityTests.cs", "CF1_follmer_em_through_the_denoiser_equals_reverse_sde_em_through_the_score_on_the_follmer_schedule", [ "CF.1" ]
+      samplers + "SamplerIdentityTests.cs", "C3_5_generalised_family_ends_are_the_pf_ode_and_the_reverse_sde", [ "C3.5" ]
+      samplers + "SamplerIdentityTests.cs", "Predictor_corrector_steps_are_Song_et_al_algorithm_2_written_out_from_the_vp_linear_beta", [ "S5.1" ]
+      "Numerics.Tests/Integration/RungeKuttaTests.cs", "Rk45_error_tracks_its_tolerance_and_costs_more_evaluations_as_it_tightens", [ "S5.4" ]
+      "Numerics.Tests/Integration/RungeKuttaTests.cs", "Pf_ode_reference_matches_the_closed_form_flow_map", [ "CM.1" ]
+      "Numerics.Tests/Laws/OutputLawTests.cs", "Exact_law_agrees_with_a_Monte_Carlo_run_of_the_same_sampler", [ "S5.1"; "S7.7"; "S7.9"; "S5.7" ]
+      "Numerics.Tests/Laws/OutputLawTests.cs", "Output_law_converges_to_the_exact_law_as_steps_grow", [ "C3.2"; "C3.3" ]
+      "Numerics.Tests/Guidance/GuidanceTests.cs", "Classifier_and_classifier_free_guidance_are_their_published_forms_built_from_independent_parts", [ "C6.2"; "C6.3" ]
+      "Numerics.Tests/Guidance/GuidanceTests.cs", "Unit_scale_guidance_samples_the_class_law_exactly_on_gaussian_class_data", [ "C6.4" ]
+      "Numerics.Tests/Language/EmbeddingRolloutTests.cs", "C9_2_rollout_with_the_exact_denoiser_reproduces_the_token_distribution", [ "C9.2" ]
+      "Numerics.Tests/Likelihood/PfOdeLikelihoodTests.cs", "Exact_divergence_recovers_the_oracle_log_density", [ "CL.1" ]
+      "Numerics.Tests/Likelihood/PfOdeLikelihoodTests.cs", "Finite_difference_trace_of_a_generic_model_recovers_the_oracle_log_density", [ "CL.1" ]
+      "Numerics.Tests/Likelihood/PfOdeLikelihoodTests.cs", "Hutchinson_estimate_is_unbiased", [ "CL.1" ]
+      "Numerics.Tests/Samplers/BatchedOracleModelTests.cs", "Every_parameterisation_of_a_batch_matches_the_scalar_oracle_point_by_point", [ "C4.3"; "C9.1" ] ]
+
+/// Exact identity tests (two routes to round-off) that no negative control runs against a wrong implementation: each
+/// was broken by hand once when written (the commit says how), but the suite keeps no deliberately wrong twin for it.
+let identitiesWithoutControl =
+    [ "C7.10 DDIM(eta = 0) = DPM-Solver-1 (Verification and Numerics.Tests)"
+      "C7.11 DDIM(eta = 1) = DDPM(beta~) (Verification and Numerics.Tests)"
+      "CF.3 Föllmer bridge = DDPM(beta~) under the scaling map (Verification and Numerics.Tests)"
+      "CF.1 Föllmer EM = reverse-SDE EM on the Föllmer schedule (Numerics.Tests)"
+      "C3.5 generalised family at c = 0 and c = 1 = PF-ODE Euler and reverse-SDE EM (Numerics.Tests)"
+      "C8.6 / S8.7 fm-euler and fm-heun step by step along the FM velocity"
+      "C9.1 rollouts through the x0-predictor, the eps-predictor and the score oracle"
+      "C4.3 / C9.1 ModelView agreement across parameterisations"
+      "S5.x, S7.x PublishedStepTests (each sampler against its published update), StepCoefficientTests, the predictor-corrector against Song et al.'s Algorithm 2"
+      "C6.2 / C6.3 guidance wrappers against their published forms (Numerics.Tests)" ]
+
+let private idPattern = Regex(@"\[([CS][0-9A-Z]+\.[0-9]+)\]")
 
 /// Claim IDs named in a test name.
 let idsIn (name: string) = [ for m in idPattern.Matches name -> m.Groups[1].Value ]
@@ -92,16 +147,27 @@ let markdown (root: Test) =
           yield "Generated by `dotnet run --project Verification -c Release -- --list-claims`; do not edit by hand."
           yield "Each claim of THEORY's numbering, in one line, and the tests that check it (full Expecto names, which paste into"
           yield "`--filter`; `Statistical` lists are Monte Carlo checks with a declared false-alarm probability, see STATISTICS.md)."
+          yield "Lines marked xunit are C# tests (Numerics.Tests), listed in `Catalogue.xunitTests`; a catalogue test checks that each"
+          yield "still exists. The S-IDs are the samplers' specifications; the last section names the identity tests that no"
+          yield "negative control runs against a deliberately wrong implementation."
           yield ""
           for id, text in claims do
               yield sprintf "## %s — %s" id text
               yield ""
               for n in cov[id] do yield sprintf "- `%s`" n
-              yield "" ]
+              for file, meth, ids in xunitTests do
+                  if List.contains id ids then yield sprintf "- xunit `%s`: `%s`" file meth
+              yield ""
+          yield "## Identity tests without a negative control"
+          yield ""
+          for line in identitiesWithoutControl do yield sprintf "- %s" line
+          yield "" ]
     String.concat "\n" lines
 
-/// Catalogued claims that no test cites.
-let missingClaims (root: Test) = coverage root |> List.filter (fun (_, ns) -> List.isEmpty ns) |> List.map fst
+/// Catalogued claims that no test cites (an xunit test listed in xunitTests counts).
+let missingClaims (root: Test) =
+    let byXunit = xunitTests |> List.collect (fun (_, _, ids) -> ids) |> Set.ofList
+    coverage root |> List.filter (fun (id, ns) -> List.isEmpty ns && not (byXunit.Contains id)) |> List.map fst
 
 /// (ID, test name) for every ID cited in a test name that the catalogue does not know.
 let unknownIds (root: Test) =
@@ -128,6 +194,16 @@ let tests (root: Test) =
         testCase "every claim ID in a test name is catalogued (typo guard)" <| fun () ->
             let unknown = unknownIds root
             Expect.isEmpty unknown (sprintf "unknown claim IDs: %A" unknown)
+
+        testCase "every xunit test the catalogue lists is still in its file, with known claim IDs" <| fun () ->
+            match repositoryRoot () with
+            | None -> skiptest "the repository root (Verified.sln) is not above the test binary"
+            | Some dir ->
+                let known = claims |> List.map fst |> Set.ofList
+                for file, meth, ids in xunitTests do
+                    let text = System.IO.File.ReadAllText(System.IO.Path.Combine(dir, file))
+                    Expect.isTrue (text.Contains(sprintf "void %s(" meth)) (sprintf "%s no longer has a test %s" file meth)
+                    for id in ids do Expect.isTrue (known.Contains id) (sprintf "%s in %s is not catalogued" id meth)
 
         testCase "docs/CLAIMS.md is the current output of --list-claims" <| fun () ->
             match repositoryRoot () with

@@ -30,8 +30,10 @@ let areas =
       Claims.LikelihoodTests.statistical
       NegativeControlTests.tests
       Networks.NetworkOracleTests.tests
+      Networks.NetworkOracleTests.statistical
       Networks.NetworkOracleTests.slow
-      Networks.EmbeddingLanguageTests.tests
+      Networks.NetworkOracleTests.slowStatistical
+      Networks.EmbeddingLanguageTests.statistical
       Networks.EmbeddingLanguageTests.slow
     ]
 

@@ -22,7 +22,7 @@ let wrongDerivatives (alphaFactor: float) (sigmaFactor: float) =
 
 let wrongDerivativeVp (sigmaFactor: float) = wrongDerivatives 1.0 sigmaFactor
 
-let private mixture = AnalyticToolsTests.labelledMixture
+let private mixture = Fixtures.labelledMixture
 let private point = [| 0.4; -0.2 |]
 let private t = 0.35
 
@@ -100,29 +100,29 @@ let private orderControls =
 
         testCase "first-order matching check (C7.8a) against EM reading the score one step late (off-by-one time)" <| fun () ->
             let right = OracleModel(mixture, Schedules.VpLinear())
-            let late = Models.shiftedTimeModel right.Oracle (fun u -> u - 0.01)
+            let late = DeliberatelyWrong.shiftedTimeModel right.Oracle (fun u -> u - 0.01)
             let ratios = DdpmDdimTests.localGapRatios (DdpmDdimTests.ddpmEmGap right late point 0.5) DdpmDdimTests.halvings
             Expect.isFalse (DdpmDdimTests.isLocalOrderTwo ratios) (sprintf "ratios %A" ratios)
 
         testCase "exact-law convergence check (C3.2) on an EM sampler with 1.2 x the noise variance" <| fun () ->
-            let ok, why = SamplerTests.reachesLaw (Models.WrongVarianceSde 1.2) (OracleModel(SamplerTests.gaussianData, SamplerTests.vp)) SamplerTests.vpGrid SamplerTests.ladder
+            let ok, why = SamplerTests.reachesLaw (DeliberatelyWrong.WrongVarianceSde 1.2) (OracleModel(Fixtures.gaussianData, SamplerTests.vp)) SamplerTests.vpGrid SamplerTests.ladder
             Expect.isFalse ok why
 
         testCase "exact-law convergence check (C3.3) on a PF-ODE with the score term's sign flipped" <| fun () ->
-            let ok, why = SamplerTests.reachesLaw (Models.WrongSignOde()) (OracleModel(SamplerTests.gaussianData, SamplerTests.vp)) SamplerTests.vpGrid SamplerTests.ladder
+            let ok, why = SamplerTests.reachesLaw (DeliberatelyWrong.WrongSignOde()) (OracleModel(Fixtures.gaussianData, SamplerTests.vp)) SamplerTests.vpGrid SamplerTests.ladder
             Expect.isFalse ok why
     ]
 
 let private distributionControls =
     testList "DistributionTests" [
         testCase "mixture-law check (C3.2) on an EM sampler with 2 x the noise variance" <| fun () ->
-            expectRejects (SamplerLaw.mixtureLawCheck "control: wrong variance" (Models.WrongVarianceSde 2.0)
-                               (OracleModel(SamplerTests.samplerMixture, SamplerTests.vp)) SamplerTests.samplerMixture (SamplerTests.vpGrid 300) 8000)
+            expectRejects (SamplerLaw.mixtureLawCheck "control: wrong variance" (DeliberatelyWrong.WrongVarianceSde 2.0)
+                               (OracleModel(Fixtures.samplerMixture, SamplerTests.vp)) Fixtures.samplerMixture (SamplerTests.vpGrid 300) 8000)
 
         testCase "mixture-law check (C3.3) on a PF-ODE with the score scaled by 0.8 (a wrong model)" <| fun () ->
-            let oracle = MixtureOracle(SamplerTests.samplerMixture, SamplerTests.vp)
-            expectRejects (SamplerLaw.mixtureLawCheck "control: scaled score" (Heun()) (Models.scaledScoreModel oracle 0.8)
-                               SamplerTests.samplerMixture (SamplerTests.vpGrid 100) 8000)
+            let oracle = MixtureOracle(Fixtures.samplerMixture, SamplerTests.vp)
+            expectRejects (SamplerLaw.mixtureLawCheck "control: scaled score" (Heun()) (DeliberatelyWrong.scaledScoreModel oracle 0.8)
+                               Fixtures.samplerMixture (SamplerTests.vpGrid 100) 8000)
 
         testCase "conditional-SDE law check (C1.4) with a wrong schedule derivative" <| fun () ->
             expectRejects (ForwardProcessTests.conditionalSdeCheck (wrongDerivativeVp 1.5) 1000)
@@ -132,8 +132,11 @@ let private distributionControls =
             let denoiser = EmbeddingTests.law.ExactDenoiser(half, Schedules.VpLinear())
             expectRejects (EmbeddingTests.tokenLawCheckWith half 0.0 denoiser "control: prior mismatch")
 
-        testCase "Itô isometry check (CC.1) with a schedule whose g2 is wrong" <| fun () ->
-            expectRejects (AnalyticToolsTests.smoothIntegrandCheck (wrongDerivatives 1.2 1.0))
+        testCase "normal-generator check (CB.1, CC.1) on draws with standard deviation 1.03" <| fun () ->
+            expectRejects (AnalyticToolsTests.normalGeneratorCheckWith "control: sd 1.03" (fun rng -> 1.03 * rng.NextGaussian()))
+
+        testCase "Riemann check of the Itô variance (CC.1) with a schedule whose g2 is wrong (alpha' x 1.2)" <| fun () ->
+            Expect.isGreaterThan (AnalyticToolsTests.riemannError (wrongDerivatives 1.2 1.0) 4000) 1e-5 "relative error"
     ]
 
 let private catalogueControls =

@@ -24,14 +24,14 @@ let tests =
             for sampler in SamplerRegistry.All() do
                 if sampler.Info.IsAffine && sampler.Info.WeakOrder.HasValue && sampler.Info.EvaluationsPerStep.HasValue then
                     let schedule, grid = gridFor sampler
-                    let ok, why = SamplerTests.reachesLaw sampler (OracleModel(SamplerTests.gaussianData, schedule)) grid [ 16; 32; 64; 128; 256; 512; 1024; 2048 ]
+                    let ok, why = SamplerTests.reachesLaw sampler (OracleModel(Fixtures.gaussianData, schedule)) grid [ 16; 32; 64; 128; 256; 512; 1024; 2048 ]
                     printfn "STUDY | %s" why
                     Expect.isTrue ok why
 
         statList "Studies.Long" [
             SamplerLaw.mixtureLawCheck "[C3.2] long: reverse-SDE EM (1000 steps), 80000 samples"
-                (ReverseSdeEulerMaruyama()) (OracleModel(SamplerTests.samplerMixture, SamplerTests.vp)) SamplerTests.samplerMixture (SamplerTests.vpGrid 1000) 80_000
+                (ReverseSdeEulerMaruyama()) (OracleModel(Fixtures.samplerMixture, SamplerTests.vp)) Fixtures.samplerMixture (SamplerTests.vpGrid 1000) 80_000
             SamplerLaw.mixtureLawCheck "[C7.7] long: DDPM beta~ (1000 steps), 80000 samples"
-                (Ddpm DdpmVariance.BetaTilde) (OracleModel(SamplerTests.samplerMixture, SamplerTests.vp)) SamplerTests.samplerMixture (SamplerTests.vpGrid 1000) 80_000
+                (Ddpm DdpmVariance.BetaTilde) (OracleModel(Fixtures.samplerMixture, SamplerTests.vp)) Fixtures.samplerMixture (SamplerTests.vpGrid 1000) 80_000
         ]
     ]

@@ -36,7 +36,7 @@ public class NetworkModelTests
         var adapted = new TensorDiffusionModel(new OracleTensorModel(oracle));
         var reference = new OracleModel(mixture, schedule);
         var grid = TimeGrids.UniformTime(schedule, 10, 0.9, 0.01);
-        var start = MarginalSampler.DrawMany(mixture, schedule, 0.9, 1, 4)[0];
+        var start = MarginalDraws.DrawMany(mixture, schedule, 0.9, 1, 4)[0];
         foreach (var sampler in new Sampler[] { new Heun(), new DpmSolverPlusPlus2M(), new Ddim(0.5) })
         {
             var a = sampler.Sample(adapted, start, grid, new SeededNoise(5)).State;
@@ -62,5 +62,15 @@ public class NetworkModelTests
         Assert.True(w3.allclose(expected, 0, 1e-5));
         Assert.False(conditional.allclose(unconditional, 0, 1e-6)); // the label matters
         Assert.Throws<ArgumentOutOfRangeException>(() => new NetworkTensorModel(network, 2));
+    }
+
+    [Fact]
+    public void A_score_network_is_read_as_the_score_and_is_not_trained()
+    {
+        var config = new NetworkConfig(2, NetworkTarget.Score, Schedules.VpLinear().Name, Hidden: 8, Layers: 1);
+        using var network = new DenoiserNetwork(config, 1);
+        Assert.Equal(PredictionKind.Score, new NetworkTensorModel(network).Kind);
+        var e = Assert.Throws<ArgumentException>(() => Trainer.Train(network, GaussianMixture.Ring(3, 1.0, 0.2), new TrainingOptions(Steps: 1)));
+        Assert.Contains("Score", e.Message);
     }
 }

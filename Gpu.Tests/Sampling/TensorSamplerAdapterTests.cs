@@ -32,10 +32,10 @@ public class TensorSamplerAdapterTests
         {
             var flow = Verified.Theory.Schedules.LinearInterpolant();
             var gridFlow = TimeGrids.UniformLambda(flow, Steps, 0.98, 1e-2);
-            return (new OracleModel(mixture, flow), Flatten(MarginalSampler.DrawMany(mixture, flow, gridFlow.Start, Rows, 5)), gridFlow);
+            return (new OracleModel(mixture, flow), Flatten(MarginalDraws.DrawMany(mixture, flow, gridFlow.Start, Rows, 5)), gridFlow);
         }
         var grid = TimeGrids.UniformTime(vp, Steps, 1.0, 1e-2);
-        return (new OracleModel(mixture, vp), Flatten(MarginalSampler.DrawMany(mixture, vp, grid.Start, Rows, 5)), grid);
+        return (new OracleModel(mixture, vp), Flatten(MarginalDraws.DrawMany(mixture, vp, grid.Start, Rows, 5)), grid);
     }
 
     private static double[] Flatten(double[][] rows) => rows.SelectMany(r => r).ToArray();
@@ -138,6 +138,62 @@ public class TensorSamplerAdapterTests
         Assert.Contains(series.Points, p => p.Dropped == DropReason.RoundOff);
         Assert.All(series.Points.Where(p => p.Dropped == DropReason.RoundOff), p => Assert.True(p.N >= 128, $"N = {p.N} dropped"));
         Assert.Equal(Verdict.Pass, series.Verdict);
+    }
+
+    [Theory]
+    [InlineData("ddim(eta=0.5)")]
+    [InlineData("dpm-solver++(2m)")]
+    public void Float32_weak_exact_ladders_are_measured_through_the_float64_twin_within_the_coupling_bound(string name)
+    {
+        var sampler = new TensorSamplerAdapter(TensorSamplerRegistry.ByName(name), ScalarType.Float32);
+        Assert.False(sampler.Info.IsAffine);
+        var twin = Assert.IsType<TensorSamplerAdapter>(sampler.ExactArithmetic);
+        Assert.Equal(ScalarType.Float64, twin.DType);
+        var series = Verify.Ladders(sampler, Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick)
+            .Single(s => s.Metric == Metric.WeakW2);
+        Assert.Equal(Verdict.Pass, series.Verdict);
+        // The float64 twin's own row: the same W2 values (the law is the twin's), the float32 row a higher floor.
+        var own = Verify.Ladders(twin, Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick).Single(s => s.Metric == Metric.WeakW2);
+        Assert.Equal(own.Points.Select(p => p.Error), series.Points.Select(p => p.Error));
+        Assert.True(series.RoundOffFloor > own.RoundOffFloor, $"float32 floor {series.RoundOffFloor} not above float64 floor {own.RoundOffFloor}");
+    }
+
+    [Fact]
+    public void A_wrong_float32_sampler_fails_its_weak_exact_ladder()
+    {
+        var wrong = new TensorSamplerAdapter(new UserMidpoint(euler: true), ScalarType.Float32);
+        var series = Verify.Ladders(wrong, Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick).Single(s => s.Metric == Metric.WeakW2);
+        Assert.Equal(Verdict.Fail, series.Verdict);
+    }
+
+    [Fact]
+    public void The_weak_floor_of_a_rounded_sampler_covers_its_coupling_distance_from_the_twin()
+    {
+        // A known deviation: the 'rounded' run is the twin's output plus c in every coordinate, so the coupling distance
+        // is c exactly (d = 1) and the floor must be 10 c (CouplingMargin), far above the float64 floor.
+        const double c = 1e-3;
+        var offset = new OffsetSampler(new Ddim(0.5), c);
+        var series = Verify.Ladders(offset, Problems.Find("gauss-1d")!, ScheduleCases.Find("vp-linear")!, Preset.Quick).Single(s => s.Metric == Metric.WeakW2);
+        Assert.Equal(10 * c, series.RoundOffFloor!.Value, 12);
+    }
+
+    /// <summary>The twin's run shifted by a constant: a finite-precision sampler whose deviation from its exact twin is known.</summary>
+    private sealed class OffsetSampler(Sampler twin, double offset) : Sampler, IFinitePrecisionSampler
+    {
+        public override SamplerInfo Info { get; } = twin.Info with { Name = "offset-" + twin.Info.Name, IsAffine = false };
+
+        public double UnitRoundOff => Math.Pow(2, -53);
+
+        public Sampler? ExactArithmetic => twin;
+
+        protected override void Integrate(SamplingRun run, double[] x, StepCallback? callback)
+        {
+            var result = twin.Sample(run.View.Model, x, run.Grid, run.Noise);
+            run.View.AddEvaluations(result.Evaluations);
+            for (int j = 0; j < x.Length; j++) x[j] = result.State[j] + offset;
+        }
+
+        protected override void Step(SamplingRun run, int i, double[] x) => throw new NotSupportedException("runs through Integrate");
     }
 
     private const double RoundOffMargin = 1e3; // the report's float32 floor is 10^3 u times the problem scale

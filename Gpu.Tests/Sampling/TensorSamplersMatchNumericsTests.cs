@@ -8,8 +8,10 @@ namespace Verified.Gpu.Tests.Sampling;
 /// <summary>
 /// One shared test over every tensor sampler: run it on a batch with recorded noise, then run the Numerics sampler of
 /// the same name row by row on the same start, replaying that row's draws, with the Theory oracle as the model.
-/// The two paths share no code (tensor ops vs scalar loops; tensor oracle vs Theory oracle), so agreement to 1e-10
-/// shows both the step formulas and the noise bookkeeping (one draw per step, in order) are the same.
+/// The two paths share only the scalar step coefficients (<see cref="StepCoefficients"/>, functions of the schedule and
+/// the step's times); the arithmetic on states is written twice (tensor ops vs scalar loops) and the models differ (tensor
+/// oracle vs Theory oracle), so agreement to 1e-10 shows the state updates and the noise bookkeeping (one draw per step,
+/// in order) are the same.
 /// </summary>
 public class TensorSamplersMatchNumericsTests
 {
@@ -38,7 +40,7 @@ public class TensorSamplersMatchNumericsTests
         foreach (var (mixture, schedule, grid) in Cases())
         {
             if (tensorSampler.Requires == ScheduleRequirement.VariancePreserving && !schedule.IsVariancePreserving) continue;
-            var starts = MarginalSampler.DrawMany(mixture, schedule, grid.Start, Rows, 99);
+            var starts = MarginalDraws.DrawMany(mixture, schedule, grid.Start, Rows, 99);
             using var oracle = new TensorMixtureOracle(mixture, schedule, CPU);
             using var start = Fixtures.Batch(starts);
             using var generator = new GeneratorNoise(7);

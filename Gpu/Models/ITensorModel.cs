@@ -65,7 +65,8 @@ public sealed class TensorModelView
         var output = Model.Predict(x, t);
         if (Model.Kind == wanted) return output;
         var s = Model.Schedule;
-        double alpha = s.Alpha(t), sigma = s.Sigma(t), f = s.Drift(t), g2 = s.G2(t);
+        var c = s.At(t); // one domain check for the four coefficients
+        double alpha = c.Alpha, sigma = c.Sigma, f = c.Drift, g2 = c.G2;
         using var scope = NewDisposeScope();
         var eps = Model.Kind switch
         {

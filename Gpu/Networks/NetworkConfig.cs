@@ -14,6 +14,9 @@ public enum NetworkTarget
     /// <summary>Forward PF-ODE velocity, trained by conditional flow matching on alpha'(t) x0 + sigma'(t) eps (C8.3);
     /// optimum the marginal velocity v_t(x) = -u_{T - t}(x) (C2.1, C8.6).</summary>
     Velocity,
+    /// <summary>The score grad log p_t(x) itself; optimum the oracle's score. Declared by a user's network
+    /// (<see cref="NetworkUnderTest"/>); <see cref="Trainer"/> does not train it (train <see cref="Noise"/>: s = -eps/sigma).</summary>
+    Score,
 }
 
 /// <summary>
@@ -44,7 +47,7 @@ public sealed record NetworkConfig(
     public void Validate()
     {
         if (Dimension < 1) throw new ArgumentOutOfRangeException(nameof(Dimension), Dimension, "Dimension must be >= 1");
-        if (!Enum.IsDefined(Target)) throw new ArgumentOutOfRangeException(nameof(Target), Target, "Target must be Noise, Data, VPrediction or Velocity");
+        if (!Enum.IsDefined(Target)) throw new ArgumentOutOfRangeException(nameof(Target), Target, "Target must be Noise, Data, VPrediction, Velocity or Score");
         if (Hidden < 1 || Hidden > 65536) throw new ArgumentOutOfRangeException(nameof(Hidden), Hidden, "Hidden must be in 1..65536");
         if (Layers < 1 || Layers > 64) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "Layers must be in 1..64");
         if (Frequencies < 0 || Frequencies > 32) throw new ArgumentOutOfRangeException(nameof(Frequencies), Frequencies, "Frequencies must be in 0..32");
@@ -58,23 +61,4 @@ public sealed record NetworkConfig(
 
     /// <summary>Width of the input layer: d + 2 + 2 Frequencies + (Classes + 1 if conditional).</summary>
     public int InputWidth => Dimension + 2 + 2 * Frequencies + (Classes > 0 ? Classes + 1 : 0);
-}
-
-/// <summary>The schedules a network can name in its config and checkpoint (the default-parameter schedules of Theory).</summary>
-public static class ScheduleCatalog
-{
-    /// <summary>All catalogued schedules.</summary>
-    public static IReadOnlyList<Schedule> All() =>
-    [
-        Schedules.VpLinear(), Schedules.VpCosine(), Schedules.SubVp(), Schedules.Ve(),
-        Schedules.Edm(), Schedules.LinearInterpolant(), Schedules.Follmer(),
-    ];
-
-    /// <summary>The schedule with this name; the message lists the valid names.</summary>
-    public static Schedule ByName(string name)
-    {
-        var all = All();
-        return all.FirstOrDefault(s => s.Name == name)
-            ?? throw new ArgumentException($"unknown schedule '{name}'; valid names: {string.Join(", ", all.Select(s => s.Name))}", nameof(name));
-    }
 }

@@ -47,6 +47,7 @@ public sealed class NetworkTensorModel : ITensorModel
     {
         NetworkTarget.Data => PredictionKind.Data,
         NetworkTarget.Velocity => PredictionKind.Velocity,
+        NetworkTarget.Score => PredictionKind.Score,
         _ => PredictionKind.Noise,
     };
 

@@ -9,7 +9,7 @@ namespace Verified.Gpu;
 /// <param name="MeanSquaredError">E|f_theta(x_t) - f*(x_t)|^2 / d, in the model's parameterisation.</param>
 /// <param name="StandardError">Monte Carlo standard error of that mean.</param>
 /// <param name="ExactMeanSquare">E|f*(x_t)|^2 / d, the scale of the exact predictor.</param>
-public sealed record ErrorPoint(double Time, double MeanSquaredError, double StandardError, double ExactMeanSquare)
+public sealed record NetworkErrorPoint(double Time, double MeanSquaredError, double StandardError, double ExactMeanSquare)
 {
     /// <summary>MeanSquaredError / ExactMeanSquare.</summary>
     public double RelativeError => MeanSquaredError / ExactMeanSquare;
@@ -32,7 +32,7 @@ public static class OracleComparison
 {
     /// <summary>E|f_theta - f*|^2 / d at each time, where f is the model's own parameterisation (<see cref="ITensorModel.Kind"/>)
     /// and f* is the oracle read in that parameterisation (THEORY [133]-[134] conversions).</summary>
-    public static ErrorPoint[] ErrorCurve(ITensorModel model, TensorMixtureOracle oracle, IReadOnlyList<double> times, int samples, ulong seed)
+    public static NetworkErrorPoint[] ErrorCurve(ITensorModel model, TensorMixtureOracle oracle, IReadOnlyList<double> times, int samples, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(oracle);
         return ErrorCurveAgainst(model, new OracleTensorModel(oracle), oracle, times, samples, seed);
@@ -40,7 +40,7 @@ public static class OracleComparison
 
     /// <summary>The error curve against any exact model (e.g. the exact guided predictor, C6.3), both read in
     /// <paramref name="model"/>'s parameterisation, on x_t drawn from the oracle's noised law p_t.</summary>
-    public static ErrorPoint[] ErrorCurveAgainst(ITensorModel model, ITensorModel exactModel, TensorMixtureOracle oracle,
+    public static NetworkErrorPoint[] ErrorCurveAgainst(ITensorModel model, ITensorModel exactModel, TensorMixtureOracle oracle,
         IReadOnlyList<double> times, int samples, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -51,7 +51,7 @@ public static class OracleComparison
         using var noGrad = no_grad();
         var exact = new TensorModelView(exactModel);
         var learned = new TensorModelView(model);
-        var result = new ErrorPoint[times.Count];
+        var result = new NetworkErrorPoint[times.Count];
         for (int i = 0; i < times.Count; i++)
         {
             using var scope = NewDisposeScope();
@@ -61,7 +61,7 @@ public static class OracleComparison
             var fStar = Read(exact, model.Kind, xt, t);
             var sq = (f - fStar).pow(2).sum(1) / oracle.Dimension;
             var (mean, se) = MeanAndError(sq);
-            result[i] = new ErrorPoint(t, mean, se, (fStar.pow(2).sum(1) / oracle.Dimension).mean().item<double>());
+            result[i] = new NetworkErrorPoint(t, mean, se, (fStar.pow(2).sum(1) / oracle.Dimension).mean().item<double>());
         }
         return result;
     }

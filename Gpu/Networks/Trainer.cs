@@ -60,6 +60,8 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var config = network.Config;
+        if (config.Target == NetworkTarget.Score)
+            throw new ArgumentException("Target Score has no regression target here; train a Noise network (score = -eps/sigma)", nameof(network));
         if (data.Dimension != config.Dimension)
             throw new ArgumentException($"data has dimension {data.Dimension}, the network expects {config.Dimension}", nameof(data));
         if (config.TrainedOn is { } recorded && recorded != TrainingData.Describe(data))

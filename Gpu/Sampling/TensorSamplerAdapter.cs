@@ -46,7 +46,16 @@ public sealed class TensorSamplerAdapter : Sampler, IFinitePrecisionSampler
         // float32 rounding breaks exact affinity in (start, noise), so the exact output law (which probes the sampler as
         // an affine map and checks the probe against a direct run) applies to float64 only.
         Info = declared with { Name = NameOf(declared.Name, dtype), IsAffine = declared.IsAffine && dtype == ScalarType.Float64 };
+        declaredAffine = declared.IsAffine;
+        this.declaration = declaration;
     }
+
+    private readonly bool declaredAffine;
+    private readonly SamplerInfo? declaration;
+
+    /// <summary>In float32, the same tensor sampler in float64 on the same device (declared affine when the sampler is):
+    /// the report probes it for the exact output law and bounds this sampler's distance from it by a coupled run. Null in float64.</summary>
+    public Sampler? ExactArithmetic => DType == ScalarType.Float64 || !declaredAffine ? null : new TensorSamplerAdapter(Tensor, ScalarType.Float64, Device, declaration);
 
     /// <summary>The adapted tensor sampler.</summary>
     public TensorSampler Tensor { get; }
@@ -58,7 +67,7 @@ public sealed class TensorSamplerAdapter : Sampler, IFinitePrecisionSampler
     public Device Device { get; }
 
     /// <summary>The tensor sampler's declaration under the name <c>tensor-NAME[DTYPE]</c>; in float32 it is not declared
-    /// affine (round-off breaks exact affinity), so its weak exact-tier ladder is not measured.</summary>
+    /// affine (round-off breaks exact affinity), so its weak exact-tier ladder is measured through <see cref="ExactArithmetic"/>.</summary>
     public override SamplerInfo Info { get; }
 
     /// <summary>Unit round-off of <see cref="DType"/> (2^-53 for float64, 2^-24 for float32): the relative error one

@@ -25,8 +25,14 @@ internal static class ExactTier
         var model = new OracleModel(problem.Data, sc.Schedule);
         var target = OutputLaw.Target(model, sc.TMin);
         double scale = target.Mean.Sum(m => m * m) + Enumerable.Range(0, target.Dimension).Sum(i => target.Covariance[i, i]);
+        double w2Floor = RoundOff.Relative(sampler, W2RelativeFloor) * Math.Sqrt(scale);
         if (info.WeakOrder is double weak && info.IsAffine)
-            yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), RoundOff.Relative(sampler, W2RelativeFloor) * Math.Sqrt(scale));
+            yield return new Measurement(Metric.WeakW2, Tier.Exact, weak, Weak(sampler, model, sc, preset, target), w2Floor);
+        else if (info.WeakOrder is double weakRounded && (sampler as IFinitePrecisionSampler)?.ExactArithmetic is { Info.IsAffine: true } twin)
+        {
+            var (points, coupling) = WeakThroughTwin(sampler, twin, problem, model, sc, preset, target);
+            yield return new Measurement(Metric.WeakW2, Tier.Exact, weakRounded, points, Math.Max(w2Floor, CouplingMargin * coupling));
+        }
         if (!info.IsStochastic && info.StrongOrder is double strong)
             yield return new Measurement(Metric.StrongFlowMap, Tier.Exact, strong, Strong(sampler, problem, model, sc, preset), RoundOff.Relative(sampler, StrongRelativeFloor) * Math.Sqrt(scale));
     }
@@ -45,10 +51,38 @@ internal static class ExactTier
         return points;
     }
 
+    /// <summary>A rounded run's law lies within the coupling distance of its exact-arithmetic twin's law (any coupling bounds
+    /// W2), so |W2(rounded law, target) - W2(twin law, target)| &lt;= coupling; the floor keeps a factor 10 above it, so the
+    /// points used by the fit measure the rounded sampler's W2 to 10%.</summary>
+    private const double CouplingMargin = 10;
+
+    /// <summary>The weak ladder of a finite-precision sampler: W2 of its exact-arithmetic twin's law (probed, exactly
+    /// affine), and the largest coupling distance sqrt(E|X - X_twin|^2) over the ladder (same exact starts, same noise).</summary>
+    private static (List<LadderPoint> Points, double Coupling) WeakThroughTwin(Sampler sampler, Sampler twin, Problem problem, OracleModel model,
+        ScheduleCase sc, Preset preset, GaussianLaw target)
+    {
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed).SelectMany(x => x).ToArray();
+        int n = preset.StrongStarts;
+        var points = new List<LadderPoint>();
+        double coupling = 0;
+        foreach (int steps in preset.ExactLadder)
+        {
+            var grid = sc.Grid(steps);
+            var law = OutputLaw.Compute(twin, model, grid);
+            var rounded = sampler.Sample(model, starts, grid, new SeededNoise(Preset.Seed)).State;
+            var exact = twin.Sample(model, starts, grid, new SeededNoise(Preset.Seed)).State;
+            coupling = Math.Max(coupling, Math.Sqrt(SquaredDistance(rounded, exact) / n));
+            var start = law.Mean;
+            var (seconds, nfe) = Timing.PerSample(() => sampler.Sample(model, start, grid, new SeededNoise(Preset.Seed)));
+            points.Add(new LadderPoint(steps, nfe, law.Wasserstein2(target), 0, seconds, law.KullbackLeibler(target), null, null));
+        }
+        return (points, coupling);
+    }
+
     private static List<LadderPoint> Strong(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset)
     {
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
-        var flow = new GaussianData(problem.Data, sc.Schedule);
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed);
+        var flow = new GaussianFlow(problem.Data, sc.Schedule);
         var exact = starts.Select(x => flow.FlowMap(x, sc.TStart, sc.TMin)).ToArray();
         var points = new List<LadderPoint>();
         foreach (int n in preset.ExactLadder)

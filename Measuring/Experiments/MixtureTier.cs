@@ -50,7 +50,7 @@ internal static class MixtureTier
     private static List<LadderPoint> StrongOde(Sampler sampler, Problem problem, OracleModel model, ScheduleCase sc, Preset preset, MixtureStatistics stats)
     {
         // All starts as one batch: the reference integrates each point on its own, the sampler steps the batch.
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed).SelectMany(x => x).ToArray();
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, preset.StrongStarts, Preset.Seed).SelectMany(x => x).ToArray();
         var reference = References.PfOde(model, starts, sc.TStart, sc.TMin);
         int d = problem.Dimension, n = preset.StrongStarts;
         var points = new List<LadderPoint>();
@@ -154,7 +154,7 @@ internal static class MixtureTier
     {
         int d = problem.Dimension;
         ulong startSeed = block == 0 ? Preset.Seed : Xoshiro256.Derive(Preset.Seed, (ulong)block);
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, size, startSeed).SelectMany(x => x).ToArray();
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, size, startSeed).SelectMany(x => x).ToArray();
         var path = new BrownianPath(fine, size * d, Xoshiro256.Derive(Preset.Seed, PathStream + (ulong)block));
         var clock = Stopwatch.StartNew();
         var reference = sampler.Sample(model, starts, path.Fine, path.AsNoise()); // References.OnPath, keeping the NFE

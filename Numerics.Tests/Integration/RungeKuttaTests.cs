@@ -23,9 +23,9 @@ public class RungeKuttaTests
     [Fact]
     public void Inconsistent_tableau_is_rejected()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.4]], [0.5, 0.5], [1, 0], 2));
+        var ex = Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.4]], [0.5, 0.5], [1, 0], 2, 1));
         Assert.Contains("row 1", ex.Message);
-        Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.5]], [0.5, 0.6], [1, 0], 2));
+        Assert.Throws<ArgumentException>(() => new ButcherTableau("broken", [0, 0.5], [[], [0.5]], [0.5, 0.6], [1, 0], 2, 1));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class RungeKuttaTests
         foreach (var tEnd in new[] { 1e-2, 1e-3 })
         {
             var reference = References.PfOde(model, start, 1.0, tEnd);
-            var exact = new GaussianData(Data, Vp).FlowMap(start, 1.0, tEnd);
+            var exact = new GaussianFlow(Data, Vp).FlowMap(start, 1.0, tEnd);
             Assert.True(Fixtures.MaxAbsDifference(reference, exact) < 1e-8, $"tEnd = {tEnd}: {string.Join(",", reference)} vs {string.Join(",", exact)}");
         }
     }
@@ -46,7 +46,7 @@ public class RungeKuttaTests
     {
         var model = Fixtures.Oracle(Data, Vp);
         double[] start = [0.7, -0.4];
-        var exact = new GaussianData(Data, Vp).FlowMap(start, 1.0, 1e-3);
+        var exact = new GaussianFlow(Data, Vp).FlowMap(start, 1.0, 1e-3);
         int previousEvaluations = 0;
         foreach (var tol in new[] { 1e-3, 1e-5, 1e-7, 1e-9 })
         {

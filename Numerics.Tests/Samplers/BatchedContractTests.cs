@@ -1,3 +1,4 @@
+using Verified.Testing;
 using Verified.Theory;
 
 namespace Verified.Numerics.Tests;
@@ -122,30 +123,38 @@ public class BatchedContractTests
     }
 
     /// <summary>The batch's Brownian path is n independent d-dimensional paths: each point's coarse-grid increment is the
-    /// sum of its own fine increments, and the increments of different points are uncorrelated (sample correlation of
-    /// 4000 points' increments within 4.5 standard errors of 0, false-alarm probability about 1e-5).</summary>
+    /// sum of its own fine increments (exactly), and the increments of different points are uncorrelated with unit
+    /// variance after scaling by 1/sqrt(h) (Fisher z of the correlation and the chi-square of the variance under the
+    /// harness's alpha).</summary>
     [Fact]
     public void A_batch_brownian_path_holds_independent_paths_per_point()
     {
         var schedule = Schedules.VpLinear();
         var fine = TimeGrids.UniformTime(schedule, 16, 1.0, 1e-2);
         int n = 4000, d = 2;
-        var path = new BrownianPath(fine, n * d, 77);
-        var coarse = path.Coarsen(4);
-        var z = new double[n * d];
-        path.AsNoise().Fill(coarse[0], coarse[1], z);
-        double h = coarse[0] - coarse[1];
-        var w = path.Increment(coarse[0], coarse[1]);
-        for (int j = 0; j < z.Length; j++) Assert.True(Math.Abs(w[j] / Math.Sqrt(h) - z[j]) <= 1e-14 * (1 + Math.Abs(z[j])), $"coordinate {j}");
-        // coordinate 0 of point i against coordinate 0 of point i + 1
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i + 1 < n; i += 2)
+        StatisticalCheck.Run("batch Brownian path: points' increments uncorrelated with unit variance", seed =>
         {
-            double a = z[i * d], b = z[(i + 1) * d];
-            sxy += a * b; sxx += a * a; syy += b * b;
-        }
-        double correlation = sxy / Math.Sqrt(sxx * syy);
-        Assert.True(Math.Abs(correlation) < 4.5 / Math.Sqrt(n / 2.0), $"correlation {correlation}");
-        Assert.InRange(sxx / (n / 2.0), 0.85, 1.15); // unit variance after scaling by 1/sqrt(h) (4.7 standard errors)
+            var path = new BrownianPath(fine, n * d, seed);
+            var coarse = path.Coarsen(4);
+            var z = new double[n * d];
+            path.AsNoise().Fill(coarse[0], coarse[1], z);
+            double h = coarse[0] - coarse[1];
+            var w = path.Increment(coarse[0], coarse[1]);
+            for (int j = 0; j < z.Length; j++) Assert.True(Math.Abs(w[j] / Math.Sqrt(h) - z[j]) <= 1e-14 * (1 + Math.Abs(z[j])), $"coordinate {j}");
+            // coordinate 0 of point i against coordinate 0 of point i + 1
+            double sxy = 0, sxx = 0, syy = 0;
+            int pairs = 0;
+            for (int i = 0; i + 1 < n; i += 2)
+            {
+                double a = z[i * d], b = z[(i + 1) * d];
+                sxy += a * b; sxx += a * a; syy += b * b; pairs++;
+            }
+            double correlation = sxy / Math.Sqrt(sxx * syy);
+            double pCorrelation = StatisticalCheck.NormalTwoSided(Math.Atanh(correlation) * Math.Sqrt(pairs - 3));
+            double upper = StatisticalCheck.ChiSquareUpper(pairs, sxx); // sum of squares of N(0, 1) ~ chi2(pairs), mean known
+            double pVariance = Math.Min(1, 2 * Math.Min(upper, 1 - upper));
+            return new StatisticalOutcome(StatisticalCheck.Bonferroni([pCorrelation, pVariance]),
+                $"correlation {correlation}, variance {sxx / pairs} over {pairs} pairs");
+        });
     }
 }

@@ -25,7 +25,7 @@ public class DeterministicOrderTests
         var sampler = SamplerRegistry.ByName(name);
         var schedule = Schedules.VpLinear();
         var data = Fixtures.Gaussian2D();
-        var exact = new GaussianData(data, schedule);
+        var exact = new GaussianFlow(data, schedule);
         var model = Fixtures.Oracle(data, schedule);
         double tStart = 1.0, tEnd = 1e-2;
         double[] start = [0.7, -0.4];

@@ -37,7 +37,7 @@ public class ExactIdentityTests
         for (int i = 0; i < coarse.Steps; i++)
         {
             var direct = path.Increment(coarse[i], coarse[i + 1]);
-            var halves = path.Increment(coarse[i], 0.5 * 0 + path.Fine[i * 8 + 4]).Zip(path.Increment(path.Fine[i * 8 + 4], coarse[i + 1]), (a, b) => a + b).ToArray();
+            var halves = path.Increment(coarse[i], path.Fine[i * 8 + 4]).Zip(path.Increment(path.Fine[i * 8 + 4], coarse[i + 1]), (a, b) => a + b).ToArray();
             Assert.True(Fixtures.MaxAbsDifference(direct, halves) < 1e-14, "coarse increment = sum of its two halves");
         }
     }

@@ -57,7 +57,7 @@ public class IrregularGridOrderTests
         int[] ladder = [16, 32, 64, 128];
         if (!sampler.Info.IsStochastic && sampler.Info.StrongOrder is double strong)
         {
-            var exact = new GaussianData(data, schedule);
+            var exact = new GaussianFlow(data, schedule);
             double[] start = [0.7, -0.4];
             var target = exact.FlowMap(start, TStart, TEnd);
             List<ErrorPoint> Strong(IReadOnlyList<int> steps) => steps.Select(n =>

@@ -95,7 +95,7 @@ public class SamplerContractTests
             var grid = TimeGrids.UniformTime(schedule, 10, tStart, tEnd);
             double[] Run(int i)
             {
-                var start = MarginalSampler.Draw(model.Oracle.Mixture, schedule, tStart, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
+                var start = MarginalDraws.Draw(model.Oracle.Mixture, schedule, tStart, new Xoshiro256(Xoshiro256.Derive(seed, (ulong)(2 * i))));
                 return sampler.Sample(model, start, grid, new SeededNoise(Xoshiro256.Derive(seed, (ulong)(2 * i + 1)))).State;
             }
             var parallel = new double[samples][];

@@ -28,10 +28,6 @@ public static class TimeGrids
         return Build(schedule, steps, tStart, tEnd, u => Math.Pow(a + u * (b - a), rho));
     }
 
-    /// <summary>Quadratic spacing, denser near tEnd: t_i = tEnd + (tStart - tEnd)(1 - u)^2.</summary>
-    public static TimeGrid Quadratic(Schedule schedule, int steps, double tStart, double tEnd) =>
-        Build(schedule, steps, tStart, tEnd, u => tEnd + (tStart - tEnd) * (1 - u) * (1 - u));
-
     /// <summary>DDPM/DDIM timesteps of a discrete chain (C7.2: step i at t_i = i/N), ending at t_0 = 0
     /// (abar_0 = 1) unless <paramref name="endAtZero"/> is false, in which case it ends at the last chosen step.</summary>
     public static TimeGrid Discrete(DiscreteSchedule chain, TimestepSpacing spacing, int steps, bool endAtZero = true, int stepsOffset = 0)

@@ -6,7 +6,8 @@ public delegate void OdeRightHandSide(double t, ReadOnlySpan<double> y, Span<dou
 /// <summary>
 /// Adaptive explicit Runge–Kutta integration with an embedded error estimate (Hairer, Nørsett and Wanner, II.4):
 /// a step is accepted when the RMS of err_i / (atol + rtol max(|y_i|, |y_new_i|)) is at most 1, and the next step is
-/// h * clamp(0.9 err^(-1/(q+1)), 0.2, 5) with q the embedded order. Works in either time direction; the end point is
+/// h * clamp(0.9 err^(-1/(q+1)), 0.2, 5) with q the embedded order (<see cref="ButcherTableau.EmbeddedOrder"/>: the
+/// estimate err is O(h^(q+1))), while the solution carried forward is the order-p one (local extrapolation). Works in either time direction; the end point is
 /// hit exactly.
 /// </summary>
 public static class AdaptiveRungeKutta
@@ -14,7 +15,7 @@ public static class AdaptiveRungeKutta
     private const int MaxSteps = 1_000_000;
 
     /// <summary>Integrates y from t0 to t1 in place; returns the number of right-hand-side evaluations.</summary>
-    /// <param name="tableau">an embedded tableau, e.g. <see cref="ButcherTableau.DormandPrince"/>.</param>
+    /// <param name="tableau">an embedded tableau (BHat and EmbeddedOrder given), e.g. <see cref="ButcherTableau.DormandPrince"/>.</param>
     /// <param name="rhs">F(t, y).</param>
     /// <param name="y">the state at t0 on entry, at t1 on return.</param>
     /// <param name="t0">start time.</param>
@@ -25,6 +26,8 @@ public static class AdaptiveRungeKutta
     public static int Integrate(ButcherTableau tableau, OdeRightHandSide rhs, Span<double> y, double t0, double t1, double rtol, double atol)
     {
         Check.NotNull(tableau, nameof(tableau));
+        if (tableau.BHat is not { } bHat || tableau.EmbeddedOrder is not int embeddedOrder)
+            throw new ArgumentException($"{tableau.Name} has no embedded solution, so it gives no error estimate for step control", nameof(tableau));
         Check.NotNull(rhs, nameof(rhs));
         Check.Positive(rtol, nameof(rtol));
         Check.Positive(atol, nameof(atol));
@@ -66,7 +69,7 @@ public static class AdaptiveRungeKutta
                 for (int s = 0; s < stages; s++)
                 {
                     sol += dt * tableau.B[s] * k[s][j];
-                    err += dt * (tableau.B[s] - tableau.BHat[s]) * k[s][j];
+                    err += dt * (tableau.B[s] - bHat[s]) * k[s][j];
                 }
                 proposal[j] = sol;
                 double scale = atol + rtol * Math.Max(Math.Abs(y[j]), Math.Abs(sol));
@@ -75,7 +78,7 @@ public static class AdaptiveRungeKutta
             double error = Math.Sqrt(errorSquares / n);
             if (!double.IsFinite(error))
                 throw new InvalidOperationException($"{tableau.Name}: non-finite error estimate at t = {t} with step {dt}; the right-hand side is not finite there");
-            double factor = error == 0 ? 5.0 : Math.Clamp(0.9 * Math.Pow(error, -1.0 / tableau.Order), 0.2, 5.0);
+            double factor = error == 0 ? 5.0 : Math.Clamp(0.9 * Math.Pow(error, -1.0 / (embeddedOrder + 1)), 0.2, 5.0);
             if (error <= 1)
             {
                 proposal.CopyTo(y);

@@ -122,7 +122,7 @@ public static class OutputLaw
             throw new ArgumentException($"gaussianModel must be the oracle of a single Gaussian, got a mixture of {mixture.Count} components " +
                                         "(its exact score is not affine, so no sampler has a Gaussian output law)", nameof(gaussianModel));
         gaussianModel.Schedule.CheckTime(nameof(t), t);
-        var data = new GaussianData(mixture, gaussianModel.Schedule);
+        var data = new GaussianFlow(mixture, gaussianModel.Schedule);
         return new GaussianLaw(data.MarginalMean(t), data.MarginalCovariance(t));
     }
 

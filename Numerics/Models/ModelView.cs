@@ -56,8 +56,9 @@ public sealed class ModelView
         model.Predict(x, t, output);
         var predicted = model.Kind;
         if (predicted == wanted) return;
-        var s = model.Schedule;
-        double alpha = s.Alpha(t), sigma = s.Sigma(t), f = s.Drift(t), g2 = s.G2(t);
+        // One domain check for the four coefficients (Schedule.At), not one per coefficient.
+        var c = model.Schedule.At(t);
+        double alpha = c.Alpha, sigma = c.Sigma, f = c.Drift, g2 = c.G2;
         // Convert in place: first to the noise prediction, then to what is wanted.
         for (int i = 0; i < output.Length; i++)
         {

@@ -87,7 +87,7 @@ public static class BatchedSampling
         int d = oracle.Dimension;
         for (int i = 0; i < count && drawStarts; i++)
         {
-            var start = MarginalSampler.Draw(oracle.Mixture, schedule, grid.Start, rng);
+            var start = MarginalDraws.Draw(oracle.Mixture, schedule, grid.Start, rng);
             for (int j = 0; j < d; j++) x[j][offset + i] = start[j];
         }
         var z = new double[count];

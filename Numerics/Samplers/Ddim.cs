@@ -35,8 +35,9 @@ public sealed class Ddim : Sampler
         double t = run.Grid[i], s = run.Grid[i + 1];
         var sch = run.Schedule;
         double alphaT = sch.Alpha(t), sigmaT = sch.Sigma(t), alphaS = sch.Alpha(s);
-        var eps = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var eps = work.Eps;
+        var z = work.Z;
         run.View.Noise(x, t, eps);
         var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(sch, t, s, eta);
         if (eta > 0) run.Noise.Fill(t, s, z); else z.AsSpan().Clear();
@@ -45,5 +46,11 @@ public sealed class Ddim : Sampler
             double x0 = (x[j] - sigmaT * eps[j]) / alphaT;
             x[j] = alphaS * x0 + noiseCoefficient * eps[j] + sigmaEta * z[j];
         }
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Eps = new double[length], Z = new double[length];
     }
 }

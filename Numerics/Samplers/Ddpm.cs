@@ -47,12 +47,19 @@ public sealed class Ddpm : Sampler
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
         var sch = run.Schedule;
-        var eps = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var eps = work.Eps;
+        var z = work.Z;
         run.View.Noise(x, t, eps);
         run.Noise.Fill(t, s, z);
         var (scale, epsCoefficient, noiseScale) = StepCoefficients.Ddpm(sch, t, s, variance, lastStep: i == run.Grid.Steps - 1);
         for (int j = 0; j < x.Length; j++)
             x[j] = scale * (x[j] - epsCoefficient * eps[j]) + noiseScale * z[j];
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Eps = new double[length], Z = new double[length];
     }
 }

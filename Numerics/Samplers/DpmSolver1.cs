@@ -14,9 +14,16 @@ public sealed class DpmSolver1 : Sampler
     protected override void Step(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
-        var eps = run.Scratch(0);
+        var work = run.State(static length => new Work(length));
+        var eps = work.Eps;
         run.View.Noise(x, t, eps);
         var (ratio, phi) = StepCoefficients.NoiseForm(run.Schedule, t, s);
         for (int j = 0; j < x.Length; j++) x[j] = ratio * x[j] - phi * eps[j];
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Eps = new double[length];
     }
 }

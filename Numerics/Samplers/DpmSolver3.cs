@@ -20,10 +20,11 @@ public sealed class DpmSolver3 : Sampler
     protected override void Step(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
-        var eps0 = run.Scratch(0);
-        var state = run.Scratch(1);
-        var d1 = run.Scratch(2);
-        var d2 = run.Scratch(3);
+        var work = run.State(static length => new Work(length));
+        var eps0 = work.Eps0;
+        var state = work.State;
+        var d1 = work.D1;
+        var d2 = work.D2;
         run.View.Noise(x, t, eps0);
         double sigmaS = run.Schedule.Sigma(s);
         if (sigmaS == 0)
@@ -45,5 +46,11 @@ public sealed class DpmSolver3 : Sampler
 
         ExponentialSteps.NoiseForm(run, t, s, x, eps0, x);
         StepMath.AddScaled(x, -sigmaS / R2 * StepCoefficients.Phi2(h), d2);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Eps0 = new double[length], State = new double[length], D1 = new double[length], D2 = new double[length];
     }
 }

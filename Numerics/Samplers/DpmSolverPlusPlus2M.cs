@@ -17,8 +17,9 @@ public sealed class DpmSolverPlusPlus2M : Sampler
     protected override void Step(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
-        var x0 = run.Scratch(0);
-        var combined = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var x0 = work.X0;
+        var combined = work.Combined;
         run.View.Data(x, t, x0);
         x0.CopyTo(combined, 0);
         if (run.Previous is { } previous && run.Schedule.Sigma(s) > 0)
@@ -31,5 +32,11 @@ public sealed class DpmSolverPlusPlus2M : Sampler
         x0.CopyTo(history, 0);
         run.Previous = (t, history);
         ExponentialSteps.DataForm(run, t, s, x, combined, x);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] X0 = new double[length], Combined = new double[length];
     }
 }

@@ -29,8 +29,9 @@ public static class ExponentialSteps
     public static void MidpointStep(SamplingRun run, int i, double[] x, bool dataForm)
     {
         double t = run.Grid[i], s = run.Grid[i + 1];
-        var prediction = run.Scratch(0);
-        var mid = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var prediction = work.Prediction;
+        var mid = work.Mid;
         Read(run, dataForm, x, t, prediction);
         if (run.Schedule.Sigma(s) > 0)
         {
@@ -49,5 +50,11 @@ public static class ExponentialSteps
     private static void FirstOrder(SamplingRun run, bool dataForm, double t, double s, ReadOnlySpan<double> x, ReadOnlySpan<double> prediction, Span<double> output)
     {
         if (dataForm) DataForm(run, t, s, x, prediction, output); else NoiseForm(run, t, s, x, prediction, output);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Prediction = new double[length], Mid = new double[length];
     }
 }

@@ -19,8 +19,9 @@ public sealed class FollmerBridge : Sampler
     protected override void Step(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], tNext = run.Grid[i + 1];
-        var y = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var y = work.Y;
+        var z = work.Z;
         run.View.Data(x, t, y);
         run.Noise.Fill(t, tNext, z);
         // 1 - s = t and 1 - s' = t' exactly: use the forward times to avoid cancellation near s = 1.
@@ -28,5 +29,11 @@ public sealed class FollmerBridge : Sampler
         double pull = ds / t, sd = Math.Sqrt(ds * tNext / t);
         for (int j = 0; j < x.Length; j++)
             x[j] += pull * (y[j] - x[j]) + sd * z[j];
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Y = new double[length], Z = new double[length];
     }
 }

@@ -30,12 +30,19 @@ public sealed class GeneralisedReverse : Sampler
     protected override void Step(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1], h = t - s;
-        var drift = run.Scratch(0);
+        var work = run.State(static length => new Work(length));
+        var drift = work.Drift;
         StepMath.ReverseDrift(run, x, t, noiseShare, drift);
         StepMath.AddScaled(x, -h, drift);
         if (noiseShare == 0) return;
-        var z = run.Scratch(1);
+        var z = work.Z;
         run.Noise.Fill(t, s, z);
         StepMath.AddScaled(x, Math.Sqrt(noiseShare * run.Schedule.G2(t) * h), z);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Drift = new double[length], Z = new double[length];
     }
 }

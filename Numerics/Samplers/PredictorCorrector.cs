@@ -63,8 +63,9 @@ public sealed class PredictorCorrector : Sampler
         if (sigma == 0) return;
         double a = Math.Pow(run.Schedule.Alpha(t) / run.Schedule.Alpha(s), 2);
         double shrink = shrinkWithGrid ? run.Schedule.Lambda(s) - run.Schedule.Lambda(t) : 1;
-        var score = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var score = work.Score;
+        var z = work.Z;
         int d = run.Dimension;
         for (int k = 0; k < correctorSteps; k++)
         {
@@ -91,5 +92,11 @@ public sealed class PredictorCorrector : Sampler
         double sum = 0;
         foreach (double e in v) sum += e * e;
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Score = new double[length], Z = new double[length];
     }
 }

@@ -18,12 +18,19 @@ public sealed class ReverseSdeEulerMaruyama : Sampler
     internal void StepOnce(SamplingRun run, int i, double[] x)
     {
         double t = run.Grid[i], s = run.Grid[i + 1], h = t - s;
-        var drift = run.Scratch(0);
-        var z = run.Scratch(1);
+        var work = run.State(static length => new Work(length));
+        var drift = work.Drift;
+        var z = work.Z;
         StepMath.ReverseDrift(run, x, t, 1.0, drift);
         run.Noise.Fill(t, s, z);
         double g = Math.Sqrt(run.Schedule.G2(t));
         StepMath.AddScaled(x, -h, drift);
         StepMath.AddScaled(x, g * Math.Sqrt(h), z);
+    }
+
+    /// <summary>This sampler's work buffers for one run (n d each), made on its first step.</summary>
+    private sealed class Work(int length)
+    {
+        public readonly double[] Drift = new double[length], Z = new double[length];
     }
 }

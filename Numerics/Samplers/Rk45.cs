@@ -6,7 +6,8 @@ namespace Verified.Numerics;
 /// the NFE the tolerances required.
 /// </summary>
 /// <remarks>The error is controlled by rtol/atol, not by the grid: the declared strong order 5 is the order of the
-/// propagated solution per accepted step, and EvaluationsPerStep is null (adaptive). Its evaluation times depend on the
+/// propagated solution per accepted step (the tableau's Order), the measured claim is error proportional to tolerance
+/// (<see cref="ToleranceOrder"/>), and EvaluationsPerStep is null (adaptive). Its evaluation times depend on the
 /// state, so it is not a fixed affine map and <see cref="OutputLaw"/> rejects it.</remarks>
 public sealed class Rk45 : Sampler, IAdaptiveSampler
 {
@@ -30,6 +31,9 @@ public sealed class Rk45 : Sampler, IAdaptiveSampler
 
     /// <inheritdoc/>
     public Sampler WithTolerance(double rtol, double atol) => new Rk45(rtol, atol);
+
+    /// <summary>1: the controller of <see cref="AdaptiveRungeKutta"/> keeps the error proportional to the tolerance.</summary>
+    public double ToleranceOrder => 1.0;
 
     /// <inheritdoc/>
     protected override void Step(SamplingRun run, int i, double[] x) =>

@@ -4,15 +4,7 @@ namespace Verified.Numerics;
 /// file holds only its own equation.</summary>
 public static class StepMath
 {
-    /// <summary>PF-ODE drift F(x, t) = f(t) x - (1/2) g2(t) s(x, t) (S5.2-S5.3).</summary>
-    public static void OdeDrift(SamplingRun run, ReadOnlySpan<double> x, double t, Span<double> output)
-    {
-        run.View.Score(x, t, output);
-        double f = run.Schedule.Drift(t), g2 = run.Schedule.G2(t);
-        for (int j = 0; j < x.Length; j++) output[j] = f * x[j] - 0.5 * g2 * output[j];
-    }
-
-    /// <summary>Reverse-SDE drift f x - (1 + c)/2 g2 s: c = 1 gives the reverse SDE (S5.1), c = 0 the ODE,
+    /// <summary>Reverse-SDE drift f x - (1 + c)/2 g2 s: c = 1 gives the reverse SDE (S5.1), c = 0 the PF-ODE drift (S5.2-S5.3, <see cref="OdeTerm.ProbabilityFlow"/>),
     /// and c = gamma^2/g2 the generalised family (C3.5).</summary>
     public static void ReverseDrift(SamplingRun run, ReadOnlySpan<double> x, double t, double noiseShare, Span<double> output)
     {

@@ -1,3 +1,4 @@
+using Verified.Testing;
 
 using Verified.Numerics;
 using Verified.Reports.Analysis;
@@ -91,24 +92,29 @@ public class OrderFitTests
     public void Widened_CI_covers_the_true_order_at_least_at_the_nominal_rate()
     {
         // 400 synthetic Monte Carlo ladders, e_N = N^-1 + noise with known sd; the CI built from the per-point
-        // half-widths must cover p = 1 in >= 90% of them (nominal 95%; false-alarm probability of this check
-        // for a correct 95% interval: P(Binomial(400, 0.95) < 360) < 1e-4). Seeded: the result is fixed.
-        var rng = new Xoshiro256(7);
-        int covered = 0, total = 0;
-        for (int r = 0; r < 400; r++)
+        // half-widths must cover p = 1 at least at the nominal 95%: the p-value of the coverage count is
+        // P(Binomial(total, 0.95) <= covered), judged by the harness (a 95% interval rejects when covered < ~359 of 400).
+        StatisticalCheck.Run("OrderFit's widened CI covers the true order at least at 95%", seed =>
         {
-            var points = Ladder.Take(5).Select(n =>
+            var rng = new Xoshiro256(seed);
+            int covered = 0, total = 0;
+            for (int r = 0; r < 400; r++)
             {
-                double e = 1.0 / n, sd = 0.04 * e;
-                return new ErrorPoint(n, e + sd * rng.NextGaussian(), 1.96 * sd);
-            }).ToList();
-            var fit = OrderFit.Fit(points, 0);
-            if (!fit.HasWindow) continue;
-            total++;
-            if (fit.CiLow <= 1 && 1 <= fit.CiHigh) covered++;
-        }
-        Assert.True(total >= 380, $"only {total} ladders had a window");
-        Assert.True(covered >= 0.9 * total, $"coverage {covered}/{total}");
+                var points = Ladder.Take(5).Select(n =>
+                {
+                    double e = 1.0 / n, sd = 0.04 * e;
+                    return new ErrorPoint(n, e + sd * rng.NextGaussian(), 1.96 * sd);
+                }).ToList();
+                var fit = OrderFit.Fit(points, 0);
+                if (!fit.HasWindow) continue;
+                total++;
+                if (fit.CiLow <= 1 && 1 <= fit.CiHigh) covered++;
+            }
+            // Most ladders must have a window for the coverage to mean anything (379-382 of 400 measured over seeds; the
+            // old bound 380 was the count of one seed, which a fresh seed can miss).
+            Assert.True(total >= 360, $"only {total} ladders had a window");
+            return new StatisticalOutcome(StatisticalCheck.BinomialLowerTail(total, 0.95, covered), $"coverage {covered}/{total}");
+        });
     }
 
     [Fact]

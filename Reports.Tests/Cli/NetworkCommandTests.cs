@@ -19,6 +19,8 @@ public class NetworkCommandTests
     [InlineData("--lr", "NaN")]
     [InlineData("--dropout", "1.5")]
     [InlineData("--schedule", "no-such-schedule")]
+    [InlineData("--target", "Score")]
+    [InlineData("--hidden", "0")]
     public void Train_with_an_invalid_option_exits_2_and_writes_no_checkpoint(string option, string value)
     {
         var dir = Scratch();

@@ -52,7 +52,7 @@ public class MixtureTierTests
         var sampler = new Heun();
         var series = MixtureTier.Measure(sampler, problem, sc, Small).Single();
         var model = new OracleModel(problem.Data, sc.Schedule);
-        var starts = MarginalSampler.DrawMany(problem.Data, sc.Schedule, sc.TStart, Small.StrongStarts, Preset.Seed);
+        var starts = MarginalDraws.DrawMany(problem.Data, sc.Schedule, sc.TStart, Small.StrongStarts, Preset.Seed);
         for (int k = 0; k < Small.MixtureLadder.Length; k++)
         {
             double sum = 0;

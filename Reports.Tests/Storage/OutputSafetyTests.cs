@@ -164,7 +164,7 @@ public class OutputSafetyTests
     [Fact]
     public void Check_network_writes_outside_the_report_directory_by_default()
     {
-        var command = Network.NetworkCommands.CheckNetwork();
+        var command = Verified.Reports.Cli.NetworkCommands.CheckNetwork();
         var option = command.Options.OfType<System.CommandLine.Option<DirectoryInfo>>().Single(o => o.Name == "--out-dir");
         var parse = command.Parse(["--checkpoint", "net.ckpt"]);
         var folder = Path.GetFullPath(parse.GetValue(option)!.FullName);

@@ -19,28 +19,8 @@ public static class AssemblySamplers
     /// construct, or the assembly exposes no sampler.</exception>
     public static IReadOnlyList<SamplerSubject> Load(string path)
     {
-        string full = Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new UserErrorException($"--assembly {path}: no such file");
+        var (full, types) = PluginLoadContext.ExportedTypes(path, "--assembly");
         string origin = $"assembly {full}";
-        Assembly assembly;
-        try
-        {
-            assembly = new PluginContext(full).LoadFromAssemblyPath(full);
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
-        {
-            throw new UserErrorException($"--assembly {path}: not a loadable .NET assembly ({e.Message})");
-        }
-        Type[] types;
-        try
-        {
-            types = assembly.GetExportedTypes();
-        }
-        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
-        {
-            var inner = e is ReflectionTypeLoadException r ? string.Join("; ", r.LoaderExceptions.Select(x => x?.Message).Distinct()) : e.Message;
-            throw new UserErrorException($"--assembly {path}: its types could not be loaded ({inner}); are its dependencies next to it (build output folder)?");
-        }
         var subjects = new List<SamplerSubject>();
         foreach (var type in types.Where(Constructible).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
@@ -87,23 +67,4 @@ public static class AssemblySamplers
     }
 
     private static Exception Unwrap(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-
-    /// <summary>Shares every assembly the tool itself carries; resolves the rest from the plug-in's folder.</summary>
-    private sealed class PluginContext(string path) : AssemblyLoadContext($"plugin {Path.GetFileName(path)}")
-    {
-        private static readonly HashSet<string> HostAssemblies =
-            ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-        private readonly AssemblyDependencyResolver resolver = new(path);
-
-        protected override Assembly? Load(AssemblyName name)
-        {
-            if (name.Name is string simple && HostAssemblies.Contains(simple)) return null; // the tool's copy
-            return resolver.ResolveAssemblyToPath(name) is string file ? LoadFromAssemblyPath(file) : null;
-        }
-
-        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
-            resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is string file ? LoadUnmanagedDllFromPath(file) : IntPtr.Zero;
-    }
 }

@@ -15,8 +15,8 @@ public static class CommandTree
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
-        root.Subcommands.Add(Network.NetworkCommands.Train());
-        root.Subcommands.Add(Network.NetworkCommands.CheckNetwork());
+        root.Subcommands.Add(NetworkCommands.Train());
+        root.Subcommands.Add(NetworkCommands.CheckNetwork());
         return root;
     }
 

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Verified.Reports.Experiments;
-using Verified.Reports.Gate;
-using Verified.Reports.Storage;
 
 namespace Verified.Reports.Cli;
 
@@ -15,71 +12,30 @@ public static class GateCommand
         var baseline = new Option<string>("--baseline") { Description = "Baseline file. Default: reports/baseline.json under the repository root." };
         var samplers = new SamplerOptions("Gate only these samplers (exact names, built-in or from --assembly; space or comma separated); the baseline is judged only for them.");
         var shard = Shard.Option();
-        var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. Exit 0 pass, 1 regression, 2 usage or input error.")
+        var models = new Network.ModelOptions();
+        var command = new Command("gate", "Regression gate: re-measure the gate preset and compare with the baseline. With --model, also hold the networks to the exact oracle against --max-relative-error and --max-law-distance. Exit 0 pass, 1 regression or a network missing a threshold, 2 usage or input error.")
         {
             baseline, shard,
         };
         samplers.AddTo(command);
+        models.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
+            var thresholds = models.Thresholds(parse);
+            var (modelSteps, modelSamples) = models.Sizes(parse);
+            using var loaded = models.Load(parse); // a bad checkpoint or law fails before measuring
             using var externals = samplers.StartExternal(parse);
             var request = samplers.Request(parse, Preset.Gate, null, externals);
             if (Shard.Parse(parse.GetValue(shard)) is { } part) request = request with { Samplers = part.Samplers(request.EffectiveCatalog, request.Samplers) };
-            return GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
+            int code = GateCheck.Run(parse.GetValue(baseline) is { Length: > 0 } b ? b : RepositoryPaths.DefaultBaseline, Console.Out, request);
+            var networks = Network.NetworkRuns.Run(loaded.Models, Network.NetworkRuns.Drivers(request), modelSteps, modelSamples, thresholds, Console.Out);
+            if (networks.Any(n => n.Verdict != "PASS"))
+            {
+                Console.WriteLine($"gate FAILED: {networks.Count(n => n.Verdict != "PASS")} of {networks.Count} network(s) missed a threshold");
+                return ExitCodes.Regression;
+            }
+            return code;
         }));
         return command;
     }
-}
-
-/// <summary>The gate itself, shared by the <c>gate</c> verb and the end of <c>report</c>.</summary>
-public static class GateCheck
-{
-    /// <summary>Re-measures the gate preset, compares it with the baseline at <paramref name="path"/>, prints the findings;
-    /// returns 0 when nothing regressed, 1 otherwise. A missing or malformed baseline throws InputFileException (exit 2).
-    /// <paramref name="request"/> chooses the samplers (default: every built-in one); its preset is replaced by the gate
-    /// preset. When it names samplers, the baseline is judged only for those.</summary>
-    public static int Run(string path, TextWriter output, RunRequest? request = null)
-    {
-        var old = BaselineFile.Load(path, Preset.Gate.Name); // before measuring: a bad file fails in milliseconds
-        request = (request ?? new RunRequest(Preset.Gate)) with { Preset = Preset.Gate };
-        if (request.Samplers is { } only)
-            old = old with { Series = old.Series.Where(s => only.Contains(s.Sampler)).ToList() };
-        var sw = Stopwatch.StartNew();
-        var current = ProgressDisplay.Run(request, "gate");
-        if (GateComparer.SettingsMismatch(old, current) is string mismatch)
-            throw new InputFileException($"{path}: {mismatch}; re-record it with the baseline verb --force");
-        var findings = GateComparer.MissingClaims(Verified.Numerics.SamplerRegistry.All().Select(s => s.Info)).Concat(GateComparer.Compare(old, current)).ToList();
-        GateOutput.Print(findings, output);
-        int compared = GateComparer.ComparedCount(old, current);
-        int wrong = findings.Where(f => f.Kind == GateFindingKind.Wrong).Select(f => f.Key).Distinct().Count();
-        int changed = findings.Where(f => f.Kind == GateFindingKind.Changed).Select(f => f.Key).Distinct().Count();
-        output.WriteLine(wrong + changed == 0
-            ? $"gate PASSED: {compared} ladders compared with {Path.GetFileName(path)}, none wrong, none changed ({sw.Elapsed.TotalSeconds:0.0} s)"
-            : $"gate FAILED: {wrong} wrong (verdict FAIL or no claim), {changed} changed against {Path.GetFileName(path)}, of {compared} ladders compared ({sw.Elapsed.TotalSeconds:0.0} s)");
-        return wrong + changed == 0 ? ExitCodes.Ok : ExitCodes.Regression;
-    }
-}
-
-/// <summary>Prints gate findings grouped by ladder.</summary>
-public static class GateOutput
-{
-    /// <summary>Wrong (verdicts) first, then changed (drift), then notes; one heading per ladder.</summary>
-    public static void Print(IReadOnlyList<GateFinding> findings, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(findings);
-        ArgumentNullException.ThrowIfNull(output);
-        foreach (var group in findings.GroupBy(f => (f.Kind, f.Key)).OrderBy(g => g.Key.Kind))
-        {
-            output.WriteLine($"{Label(group.Key.Kind)}  {group.Key.Key}");
-            foreach (var f in group) output.WriteLine($"    {f.Message}");
-        }
-    }
-
-    /// <summary>"WRONG" for a verdict, "CHANGED" for golden drift, "note" for information.</summary>
-    private static string Label(GateFindingKind kind) => kind switch
-    {
-        GateFindingKind.Wrong => "WRONG     ",
-        GateFindingKind.Changed => "CHANGED   ",
-        _ => "note      ",
-    };
 }

@@ -22,11 +22,13 @@ public static class ReportCommand
         var shard = Shard.Option();
         var allowFail = new Option<bool>("--allow-fail") { Description = "Exit 0 even when a ladder's verdict is FAIL (default: a FAIL exits 1)." };
         var baseline = new Option<string>("--baseline") { Description = "Baseline for the gate. Default: reports/baseline.json under the repository root (skipped with a note if absent)." };
-        var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written, no FAIL and gate passed; 1 a FAIL verdict (unless --allow-fail) or the gate failed; 2 usage or input error.")
+        var models = new Network.ModelOptions();
+        var command = new Command("report", "Measure convergence orders of every registered sampler, write report.md, report.html, report.json and PNG figures, then run the regression gate. Exit 0 written, no FAIL and gate passed; 1 a FAIL verdict or a --model network missing a threshold (unless --allow-fail) or the gate failed; 2 usage or input error.")
         {
             outDir, quick, full, problems, noGate, allowFail, baseline, shard,
         };
         samplers.AddTo(command);
+        models.AddTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserErrorException("--quick and --full exclude each other; pass at most one");
@@ -41,20 +43,27 @@ public static class ReportCommand
             // A bad baseline fails before measuring, not after minutes of work.
             if (!parse.GetValue(noGate) && (explicitBaseline ?? (File.Exists(RepositoryPaths.DefaultBaseline) ? RepositoryPaths.DefaultBaseline : null)) is string check)
                 BaselineFile.Load(check, Preset.Gate.Name);
+            // Networks load (and are checked against their data law) before measuring, so a bad checkpoint writes nothing.
+            var thresholds = models.Thresholds(parse);
+            var (modelSteps, modelSamples) = models.Sizes(parse);
+            using var loaded = models.Load(parse);
             var sw = Stopwatch.StartNew();
             var report = ProgressDisplay.Run(request, $"report ({preset.Name})");
+            var networks = Network.NetworkRuns.Run(loaded.Models, Network.NetworkRuns.Drivers(request), modelSteps, modelSamples, thresholds, Console.Out);
             double measured = sw.Elapsed.TotalSeconds;
             // The gate runs before writing, so that its result is part of report.md / html / json.
             var (code, gate) = RunGate(parse.GetValue(noGate), explicitBaseline, request with { Problems = null });
             var provenance = Provenance.Collect(preset.Name, report.Settings.Seed, sw.Elapsed.TotalSeconds, RepositoryPaths.Root);
-            ReportWriter.Write(report, target, gate, provenance);
+            ReportWriter.Write(report, target, gate, provenance, networks);
             Console.WriteLine($"{Tables.Counts(report)}; written to {Path.GetFullPath(target)} in {measured:0.0} s (+ gate); gate {gate.Status}");
             foreach (var s in report.Series.Where(s => s.Verdict != Verdict.Pass))
                 Console.WriteLine($"  {s.Verdict,-12} {s.Key}: {ReportWriter.ShortReason(s.Reason)}");
             // A FAIL is a verdict on a sampler, not a remark: it fails the run unless explicitly allowed.
             int fails = report.Series.Count(s => s.Verdict == Verdict.Fail);
-            int verdictExit = fails > 0 && !parse.GetValue(allowFail) ? ExitCodes.Regression : ExitCodes.Ok;
+            int networkFails = networks.Count(n => n.Verdict != "PASS");
+            int verdictExit = fails + networkFails > 0 && !parse.GetValue(allowFail) ? ExitCodes.Regression : ExitCodes.Ok;
             if (fails > 0) Console.WriteLine($"{fails} ladder(s) FAIL{(verdictExit == ExitCodes.Ok ? " (allowed by --allow-fail)" : "")}");
+            if (networkFails > 0) Console.WriteLine($"{networkFails} network(s) FAIL{(verdictExit == ExitCodes.Ok ? " (allowed by --allow-fail)" : "")}");
             return Math.Max(verdictExit, code);
         }));
         return command;

@@ -3,16 +3,3 @@ namespace Verified.Reports.Cli;
 /// <summary>A mistake in what the user asked for (bad option value, refused overwrite): printed as one line,
 /// exit code 2, never a stack trace.</summary>
 public sealed class UserErrorException(string message) : Exception(message);
-
-/// <summary>Exit codes of every verb.</summary>
-public static class ExitCodes
-{
-    /// <summary>Success (gate: no regression).</summary>
-    public const int Ok = 0;
-    /// <summary>The gate found a regression.</summary>
-    public const int Regression = 1;
-    /// <summary>Usage or input error (bad options, missing/malformed baseline).</summary>
-    public const int UsageOrInput = 2;
-    /// <summary>An unexpected internal error (a bug: please report it).</summary>
-    public const int Internal = 3;
-}

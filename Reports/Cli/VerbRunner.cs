@@ -2,8 +2,9 @@ using Verified.Reports.Storage;
 
 namespace Verified.Reports.Cli;
 
-/// <summary>Runs a verb body and turns every failure into one readable line and an exit code: user and input
-/// errors exit 2, anything unexpected exits 3 (set VERIFIED_TRACE=1 to see the stack trace).</summary>
+/// <summary>The one runner of every verb body: turns every failure into one readable line and an exit code. User and
+/// input errors (the exception types below; option checks throw <see cref="UserErrorException"/>) exit 2; anything
+/// unexpected, including an ArgumentException from inside the work, exits 3 (set VERIFIED_TRACE=1 to see the stack trace).</summary>
 public static class VerbRunner
 {
     /// <summary>Runs <paramref name="body"/>; returns its exit code or the code of its failure.</summary>
@@ -20,7 +21,7 @@ public static class VerbRunner
             error.WriteLine($"error: {user.Message}");
             return ExitCodes.UsageOrInput;
         }
-        catch (Exception e) when (e is UserErrorException or InputFileException or OutputDirectoryException)
+        catch (Exception e) when (e is UserErrorException or InputFileException or OutputDirectoryException or Gpu.CheckpointException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.UsageOrInput;

@@ -20,10 +20,18 @@ public static class ReportWriter
     private const string MatrixFile = "order-matrix.svg";
 
     /// <summary>Writes every output file of <paramref name="report"/> to <paramref name="outDirectory"/>.</summary>
-    public static void Write(ReportDocument report, string outDirectory, GateSummary? gate = null, Provenance? provenance = null)
+    /// <param name="report">the measured document.</param>
+    /// <param name="outDirectory">the output directory.</param>
+    /// <param name="gate">the gate's result (default: not run).</param>
+    /// <param name="provenance">where and how it ran.</param>
+    /// <param name="networks">the networks of report --model (the Network section; none when null or empty).</param>
+    public static void Write(ReportDocument report, string outDirectory, GateSummary? gate = null, Provenance? provenance = null,
+        IReadOnlyList<Network.NetworkStudyResult>? networks = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         gate ??= GateSummary.Skipped("not run");
+        networks ??= [];
+        var networkFigures = NetworkSection.Figures(networks);
         var figures = Figures.Render(report);
         var tables = Tables.Build(report);
         var matrix = OrderMatrix.Build(report);
@@ -32,15 +40,16 @@ public static class ReportWriter
             var figureDir = Directory.CreateDirectory(Path.Combine(dir, FigureFolder)).FullName;
             foreach (var f in figures) File.WriteAllBytes(Path.Combine(figureDir, f.FileName), f.Png);
             File.WriteAllText(Path.Combine(figureDir, MatrixFile), matrix.Svg());
-            File.WriteAllText(Path.Combine(dir, "report.json"), Json(report, gate, provenance));
-            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report, gate, provenance, matrix, tables, figures));
-            File.WriteAllText(Path.Combine(dir, "report.html"), Html(report, gate, provenance, matrix, tables, figures));
+            foreach (var f in networkFigures) File.WriteAllBytes(Path.Combine(figureDir, f.FileName), f.Png);
+            File.WriteAllText(Path.Combine(dir, "report.json"), Json(report, gate, provenance, networks));
+            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(report, gate, provenance, matrix, tables, figures, NetworkSection.Markdown(networks, networkFigures)));
+            File.WriteAllText(Path.Combine(dir, "report.html"), Html(report, gate, provenance, matrix, tables, figures, NetworkSection.Html(networks, networkFigures)));
         });
     }
 
-    /// <summary>report.json: the document without per-sample values, plus "gate" and "provenance" (readers of the
-    /// document skip them).</summary>
-    private static string Json(ReportDocument report, GateSummary gate, Provenance? provenance)
+    /// <summary>report.json: the document without per-sample values, plus "gate", "provenance" and, with --model, "network"
+    /// (readers of the document skip them).</summary>
+    private static string Json(ReportDocument report, GateSummary gate, Provenance? provenance, IReadOnlyList<Network.NetworkStudyResult> networks)
     {
         var node = JsonNode.Parse(ReportJson.Serialize(report.WithoutSamples()))!.AsObject();
         node["gate"] = new JsonObject { ["status"] = gate.Status, ["summary"] = gate.Summary, ["details"] = new JsonArray(gate.Details.Select(d => (JsonNode)d!).ToArray()) };
@@ -50,6 +59,7 @@ public static class ReportWriter
             foreach (var (label, value) in provenance.Rows()) p[label] = value;
             node["provenance"] = p;
         }
+        if (networks.Count > 0) node["network"] = NetworkSection.Json(networks);
         return node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -77,7 +87,7 @@ public static class ReportWriter
 
     private static string Fitted(SeriesResult s) => s.Fit.Order is double o ? Verdicts.F(o) : "n/a";
 
-    private static string Markdown(ReportDocument report, GateSummary gate, Provenance? provenance, OrderMatrix matrix, List<Table> tables, List<Figure> figures)
+    private static string Markdown(ReportDocument report, GateSummary gate, Provenance? provenance, OrderMatrix matrix, List<Table> tables, List<Figure> figures, string network)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"# {Heading(report)}").AppendLine();
@@ -102,6 +112,7 @@ public static class ReportWriter
             }
             sb.AppendLine();
         }
+        sb.Append(network);
         sb.AppendLine("## Provenance").AppendLine();
         if (provenance is not null) foreach (var (label, value) in provenance.Rows()) sb.AppendLine($"- **{label}:** {value}");
         sb.AppendLine($"- **settings:** tier-0 ladder N = {string.Join(", ", report.Settings.ExactLadder)}; tier-1 ladder N = {string.Join(", ", report.Settings.MixtureLadder)}; " +
@@ -127,7 +138,7 @@ public static class ReportWriter
 
     private static string Anchor(string fileName) => Path.GetFileNameWithoutExtension(fileName);
 
-    private static string Html(ReportDocument report, GateSummary gate, Provenance? provenance, OrderMatrix matrix, List<Table> tables, List<Figure> figures)
+    private static string Html(ReportDocument report, GateSummary gate, Provenance? provenance, OrderMatrix matrix, List<Table> tables, List<Figure> figures, string network)
     {
         static string H(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
@@ -163,6 +174,7 @@ public static class ReportWriter
             }
             sb.AppendLine("</table>");
         }
+        sb.Append(network);
         sb.AppendLine($"<h2>Order heat map</h2><img id=\"heatmap\" alt=\"order matrix heat map\" src=\"{FigureFolder}/{MatrixFile}\">");
         sb.AppendLine("<h2 id=\"provenance\">Provenance</h2><table>");
         if (provenance is not null) foreach (var (label, value) in provenance.Rows()) sb.AppendLine($"<tr><th>{H(label)}</th><td>{H(value)}</td></tr>");

@@ -59,15 +59,11 @@ module internal Evaluation =
         let resp = logTerms |> Array.map (fun v -> exp (v - logP))
         { Dim = d; Count = k; Alpha = alpha; Sigma = sigma; C = cs; Z = zs; LogTerms = logTerms; Resp = resp; LogDensity = logP }
 
-    /// out += weight * U_k v_k, where v_k is the component's slice of an eigenbasis vector scaled by f.
-    let addRotated (mixture: GaussianMixture) (i: int) (weight: float) (v: int -> float) (out: float[]) =
-        mixture.AddRotated(i, weight, v, out)
-
     /// sum over components in the selection of r_k a_k, a_k = -U_k z_k (the component scores).
     let weightedScore (mixture: GaussianMixture) (e: Evaluation) (include': int -> bool) =
         let d = e.Dim
         let s = Array.zeroCreate d
         for i in 0 .. e.Count - 1 do
             if include' i && e.Resp[i] > 0.0 then
-                addRotated mixture i (-e.Resp[i]) (fun j -> e.Z[i * d + j]) s
+                mixture.AddRotated(i, -e.Resp[i], (fun j -> e.Z[i * d + j]), s)
         s

@@ -4,6 +4,12 @@ open System
 open System.Runtime.InteropServices
 open MathNet.Numerics.LinearAlgebra
 
+/// How a component's covariance was given: a full matrix, or its diagonal (no d x d storage: the
+/// d = 1024, K = 256 regime would otherwise hold gigabytes of zeros).
+type internal ComponentCovariance =
+    | Full of float[,]
+    | Diagonal of float[]
+
 /// <summary>
 /// Data law p_0 = sum_k w_k N(mu_k, S_k) in R^d (THEORY section 2): weights w_k &gt; 0 summing to 1,
 /// S_k symmetric positive semi-definite (S_k = 0 is a point mass), optional class labels (section 6).
@@ -14,12 +20,6 @@ open MathNet.Numerics.LinearAlgebra
 /// solve, log-determinant and trace at every t is a diagonal operation: no explicit inverse and no
 /// per-t factorisation, and singular S_k need no special case.
 /// </remarks>
-/// How a component's covariance was given: a full matrix, or its diagonal (no d x d storage: the
-/// d = 1024, K = 256 regime would otherwise hold gigabytes of zeros).
-type internal ComponentCovariance =
-    | Full of float[,]
-    | Diagonal of float[]
-
 [<Sealed; AllowNullLiteral>]
 type GaussianMixture internal (weights: float[], means: float[][], covariances: ComponentCovariance[], labels: int[]) =
     do

@@ -1,7 +1,6 @@
 namespace Verified.Theory
 
 open System
-open System.Threading.Tasks
 
 /// <summary>
 /// The exact oracle: the noised law p_t = sum_k w_k N(alpha mu_k, alpha^2 S_k + sigma^2 I) of a
@@ -30,14 +29,14 @@ type MixtureOracle(mixture: GaussianMixture, schedule: Schedule) =
 
     let componentScore (e: Evaluation) (i: int) =
         let a = Array.zeroCreate d
-        Evaluation.addRotated mixture i -1.0 (fun j -> e.Z[i * d + j]) a
+        mixture.AddRotated(i, -1.0, (fun j -> e.Z[i * d + j]), a)
         a
 
     /// m_k = mu_k + alpha S_k C_k^{-1}(x - alpha mu_k) = mu_k + alpha U_k (l_k * z_k).
     let componentPosteriorMean (e: Evaluation) (i: int) =
         let m = mixture.Mean i
         let l = mixture.Eigenvalues i
-        Evaluation.addRotated mixture i e.Alpha (fun j -> l[j] * e.Z[i * d + j]) m
+        mixture.AddRotated(i, e.Alpha, (fun j -> l[j] * e.Z[i * d + j]), m)
         m
 
     member _.Mixture = mixture
@@ -156,30 +155,6 @@ type MixtureOracle(mixture: GaussianMixture, schedule: Schedule) =
         let s = this.Score(x, t)
         let trH = this.LaplacianOverDensity(x, t) - Array.sumBy (fun v -> v * v) s // tr H = Lap p / p - |s|^2
         float d * schedule.Drift t - 0.5 * schedule.G2 t * trH
-
-    /// Score at many points (rows), in parallel; row i of the result depends only on row i of the input.
-    member this.ScoreBatch(points: float[][], t: float) =
-        Guard.notNull "points" points
-        schedule.CheckTime("t", t)
-        let result = Array.zeroCreate points.Length
-        Parallel.For(0, points.Length, fun i -> result[i] <- this.Score(points[i], t)) |> ignore
-        result
-
-    /// Log-density at many points, in parallel.
-    member this.LogDensityBatch(points: float[][], t: float) =
-        Guard.notNull "points" points
-        schedule.CheckTime("t", t)
-        let result = Array.zeroCreate points.Length
-        Parallel.For(0, points.Length, fun i -> result[i] <- this.LogDensity(points[i], t)) |> ignore
-        result
-
-    /// Posterior mean E[x0|x] at many points, in parallel.
-    member this.PosteriorMeanBatch(points: float[][], t: float) =
-        Guard.notNull "points" points
-        schedule.CheckTime("t", t)
-        let result = Array.zeroCreate points.Length
-        Parallel.For(0, points.Length, fun i -> result[i] <- this.PosteriorMean(points[i], t)) |> ignore
-        result
 
     /// Internal access for the guidance and generative-time views.
     member internal _.Evaluate(x: float[], t: float) = evaluate x t

@@ -55,7 +55,7 @@ type Parameterisation =
     static member VelocityToData(schedule: Schedule, x: float[], velocity: float[], t: float) =
         Parameterisation.Check(schedule, x, velocity, "velocity", t)
         let a, s, aDot, sDot = schedule.Alpha t, schedule.Sigma t, schedule.AlphaDot t, schedule.SigmaDot t
-        let denom = aDot - (sDot / s) * a // = -(alpha/sigma) d(lambda)/dt... nonzero where lambda is strictly monotone
+        let denom = aDot - (sDot / s) * a // = alpha lambda', nonzero where lambda is strictly monotone
         if denom = 0.0 then
             raise (ArgumentOutOfRangeException("t", t, sprintf "at t = %g the velocity does not determine x0 (lambda is stationary)" t))
         Array.init x.Length (fun i -> (velocity[i] - (sDot / s) * x[i]) / denom)

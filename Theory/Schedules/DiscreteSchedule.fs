@@ -66,10 +66,6 @@ type DiscreteSchedule private (name: string, betas: float[]) =
             max 1 (min n i)
         let bigB t = let i = stepOf t in cumulative[i - 1] + (t * nf - float (i - 1)) * bigBStep[i - 1]
         let beta t = nf * bigBStep[stepOf t - 1]
-        let alpha t = exp (-0.5 * bigB t)
-        let sigma t = sqrt (-Numeric.ExpM1(-bigB t))
-        let alphaDot t = -0.5 * beta t * alpha t
-        let sigmaDot t = let a = alpha t in 0.5 * beta t * a * a / sigma t
         let lambdaInv lam =
             let b = Numeric.Softplus(-2.0 * lam)
             if b <= 0.0 then 0.0
@@ -77,8 +73,7 @@ type DiscreteSchedule private (name: string, betas: float[]) =
             else
                 let i = (Array.BinarySearch(cumulative, b) |> fun j -> if j >= 0 then max j 1 else ~~~j)
                 (float (i - 1) + (b - cumulative[i - 1]) / bigBStep[i - 1]) / nf
-        Schedule(sprintf "continuised(%s)" name, ScheduleFamily.PiecewiseVp, 0.0, 1.0, true,
-                 alpha, sigma, alphaDot, sigmaDot, Some(fun t -> let a = alpha t in beta t * a * a), Some beta, Some lambdaInv)
+        VariancePreserving.schedule (sprintf "continuised(%s)" name) ScheduleFamily.PiecewiseVp bigB beta lambdaInv
 
     /// <summary>A chain from explicit betas.</summary>
     /// <param name="betas">each in (0, 1), finite; at least one.</param>

@@ -3,6 +3,18 @@ namespace Verified.Theory
 open System
 open System.Runtime.InteropServices
 
+/// A VP schedule on [0, 1] from its integrated rate B(t) and rate beta(t) = B'(t): alpha = exp(-B/2),
+/// sigma = sqrt(1 - e^-B) (by expm1), alpha' = -beta alpha / 2, sigma' = beta alpha^2 / (2 sigma),
+/// d(sigma^2)/dt = beta alpha^2 and g2 = beta: the one home of these forms, for VP-linear and the continuised chains.
+module internal VariancePreserving =
+    let schedule name family (bigB: float -> float) (beta: float -> float) (lambdaInv: float -> float) =
+        let alpha t = exp (-0.5 * bigB t)
+        let sigma t = sqrt (-Numeric.ExpM1(-bigB t))
+        let alphaDot t = -0.5 * beta t * alpha t
+        let sigmaDot t = let a = alpha t in 0.5 * beta t * a * a / sigma t
+        Schedule(name, family, 0.0, 1.0, true,
+                 alpha, sigma, alphaDot, sigmaDot, Some(fun t -> let a = alpha t in beta t * a * a), Some beta, Some lambdaInv)
+
 /// <summary>Factories for the closed-form schedules of THEORY section 0.</summary>
 /// <remarks>Each returns a validated <see cref="Schedule"/>; lambda^-1 is closed form for all of them
 /// (lambda is strictly decreasing on every domain here, C0.4).</remarks>
@@ -20,17 +32,12 @@ type Schedules =
         let span = betaMax - betaMin
         let bigB t = betaMin * t + 0.5 * span * t * t
         let beta t = betaMin + span * t
-        let alpha t = exp (-0.5 * bigB t)
-        let sigma t = sqrt (-Numeric.ExpM1(-bigB t))
-        let alphaDot t = -0.5 * beta t * alpha t
-        let sigmaDot t = let a = alpha t in 0.5 * beta t * a * a / sigma t
         // lambda -> alpha^2 = sigmoid(2 lambda) -> B = log(1 + e^{-2 lambda}) -> root of the quadratic B(t).
         let lambdaInv lam =
             let b = Numeric.Softplus(-2.0 * lam)
             let t = if span = 0.0 then b / betaMin else 2.0 * b / (betaMin + sqrt (betaMin * betaMin + 2.0 * span * b))
             Numeric.Clamp(t, 0.0, 1.0)
-        Schedule(sprintf "vp-linear(%g,%g)" betaMin betaMax, ScheduleFamily.VpLinear, 0.0, 1.0, true,
-                 alpha, sigma, alphaDot, sigmaDot, Some(fun t -> let a = alpha t in beta t * a * a), Some beta, Some lambdaInv)
+        VariancePreserving.schedule (sprintf "vp-linear(%g,%g)" betaMin betaMax) ScheduleFamily.VpLinear bigB beta lambdaInv
 
     /// VP-cosine (Nichol and Dhariwal): abar(t) = cos^2(phi(t)) / cos^2(phi(0)),
     /// phi(t) = ((t + s)/(1 + s)) pi/2; alpha = sqrt(abar), sigma = sqrt(1 - abar). Domain [0, 1).

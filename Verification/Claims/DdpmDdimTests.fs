@@ -12,6 +12,7 @@ open Verified.Verification.Generators
 open Verified.Verification.Properties
 open Verified.Verification.Statistics
 open Verified.Verification.Claims.AnalyticToolsTests
+open Verified.Verification.Fixtures
 
 /// One step of a sampler from x at t to s with no noise: the step's mean map.
 let stepMean (sampler: Sampler) (model: IDiffusionModel) (x: float[]) (t: float) (s: float) =
@@ -40,7 +41,7 @@ let chainMarginalCheck =
       Alpha = checkAlpha
       Run = fun seed ->
         let chain = DiscreteSchedule.Linear(100, 1e-3, 0.05)
-        let mixture = ForwardProcessTests.bimodal
+        let mixture = Fixtures.bimodal
         let i = 30
         let xs = Exact.drawMany 20_000 seed (fun rng ->
             let mutable x = (snd (Exact.drawData mixture rng))[0]
@@ -50,8 +51,8 @@ let chainMarginalCheck =
         let oracle = MixtureOracle(mixture, s)
         let t = chain.Time i
         let edges = Array.init 21 (fun k -> -4.0 + 0.4 * float k)
-        let inner = ForwardProcessTests.binProbabilities (fun v -> oracle.Density([| v |], t)) edges
-        let lower = (ForwardProcessTests.binProbabilities (fun v -> oracle.Density([| v |], t)) [| -15.0; edges[0] |])[0]
+        let inner = Fixtures.binProbabilities (fun v -> oracle.Density([| v |], t)) edges
+        let lower = (Fixtures.binProbabilities (fun v -> oracle.Density([| v |], t)) [| -15.0; edges[0] |])[0]
         let probs = Array.concat [ [| lower |]; inner; [| 1.0 - lower - Array.sum inner |] ]
         let counts = Array.zeroCreate probs.Length
         for x in xs do
@@ -86,7 +87,7 @@ let tests =
             let x0, xi = p.Value[0..1], p.Value[2..3]
             let b, ab, ab1 = chain.Beta i, chain.AlphaBar i, chain.AlphaBar(i - 1)
             let muTilde = Array.init 2 (fun j -> sqrt ab1 * b / (1.0 - ab) * x0[j] + sqrt (1.0 - b) * (1.0 - ab1) / (1.0 - ab) * xi[j])
-            let data = GaussianData(x0, Array2D.zeroCreate 2 2, chain.Continuise())
+            let data = GaussianFlow(x0, Array2D.zeroCreate 2 2, chain.Continuise())
             let mean, cov = data.ReverseTransition(xi, chain.Time i, chain.Time(i - 1))
             Expect.isLessThan (Tolerances.relativeError 1.0 muTilde mean) 1e-9 "mu~"
             Expect.isLessThan (Tolerances.relativeScalar 1e-12 cov[0, 0] (chain.BetaTilde i)) 1e-8 "beta~"
@@ -105,7 +106,7 @@ let tests =
             let roundOff = gap (List.last halvings / 2.0) < 1e-12 * (1.0 + Array.sumBy abs x)
             Expect.isTrue (roundOff || isLocalOrderTwo ratios) (sprintf "gap ratios %A at t = %g" ratios t)
 
-        testCase "[C7.10] DDIM(eta = 0) equals DPM-Solver-1 step by step to round-off on every schedule" <| fun () ->
+        testCase "[C7.10] [S5.6] DDIM(eta = 0) equals DPM-Solver-1 step by step to round-off on every schedule" <| fun () ->
             for s in allSchedules () do
                 let model = OracleModel(labelledMixture, s)
                 let grid = TimeGrids.UniformTime(s, 25, s.TMin + 0.9 * (s.TMax - s.TMin), s.TMin + 0.02 * (s.TMax - s.TMin))

@@ -48,7 +48,7 @@ let tests =
                 let rollout = EmbeddingRollout(table, eta)
                 let run (model: IDiffusionModel) = rollout.Generate(model, coarse, SeededNoise 3UL)
                 let reference = run (OracleModel oracle)
-                for model in [ Models.dataModel oracle :> IDiffusionModel; Models.noiseModel oracle ] do
+                for model in [ OracleModels.dataModel oracle :> IDiffusionModel; OracleModels.noiseModel oracle ] do
                     let r = run model
                     Expect.sequenceEqual r.Tokens reference.Tokens (sprintf "tokens, %A, eta %g" model.Kind eta)
                     Expect.isLessThan (Tolerances.relativeError 1.0 r.Prediction reference.Prediction) 1e-8 (sprintf "z0^, %A" model.Kind)

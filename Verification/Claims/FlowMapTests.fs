@@ -32,7 +32,7 @@ let private times (s: Schedule) (a: InteriorFraction) (b: InteriorFraction) (c: 
 
 /// C5.5: (alpha_s/alpha_t) x_t - alpha_s int_{lambda_t}^{lambda_s} e^{-lambda} eps*(x_lambda) dlambda along the exact
 /// trajectory x_lambda = Phi(x_t, t -> t(lambda)), by composite Simpson in lambda with n panels.
-let variationOfConstants (data: GaussianData) (oracle: MixtureOracle) (x: float[]) (t: float) (s: float) (n: int) =
+let variationOfConstants (data: GaussianFlow) (oracle: MixtureOracle) (x: float[]) (t: float) (s: float) (n: int) =
     let sch = data.Schedule
     let lt, ls = sch.Lambda t, sch.Lambda s
     let integrand (lam: float) =
@@ -48,7 +48,7 @@ let tests =
     testList "Claims.FlowMap" [
         testPropN 25 "[CM.1] flow map closed form equals RK4 integration of the oracle velocity, and Phi(Phi(x, t->u), u->s) = Phi(x, t->s)" <| fun (spec: MixtureSpec) (ValidSchedule sch) (a: InteriorFraction) (b: InteriorFraction) (c: InteriorFraction) (p: PointSeed) ->
             let mixture = gaussianOf spec
-            let data, oracle = GaussianData(mixture, sch), MixtureOracle(mixture, sch)
+            let data, oracle = GaussianFlow(mixture, sch), MixtureOracle(mixture, sch)
             let t, u, s = times sch a b c
             let x = pointNear mixture sch t p.Value
             let direct = data.FlowMap(x, t, s)
@@ -58,7 +58,7 @@ let tests =
 
         testProp "[CM.2] pushforward: Phi(., T->t) maps N(m_T, C_T) to N(m_t, C_t) (affine map applied to the dense moments)" <| fun (spec: MixtureSpec) (ValidSchedule sch) (a: InteriorFraction) (b: InteriorFraction) ->
             let mixture = gaussianOf spec
-            let data = GaussianData(mixture, sch)
+            let data = GaussianFlow(mixture, sch)
             let tBig, tSmall = max (interiorTime sch a.Value) (interiorTime sch b.Value), min (interiorTime sch a.Value) (interiorTime sch b.Value)
             let mat, off = data.FlowMapMatrix(tBig, tSmall)
             let d = mixture.Dimension
@@ -72,7 +72,7 @@ let tests =
 
         testPropN 25 "[C5.5] variation of constants: x_s = (alpha_s/alpha_t) x_t - alpha_s int e^{-lambda} eps* dlambda along the exact trajectory" <| fun (spec: MixtureSpec) (ValidSchedule sch) (a: InteriorFraction) (b: InteriorFraction) (p: PointSeed) ->
             let mixture = gaussianOf spec
-            let data, oracle = GaussianData(mixture, sch), MixtureOracle(mixture, sch)
+            let data, oracle = GaussianFlow(mixture, sch), MixtureOracle(mixture, sch)
             let t, s = max (interiorTime sch a.Value) (interiorTime sch b.Value), min (interiorTime sch a.Value) (interiorTime sch b.Value)
             if t - s > 1e-3 * (sch.TMax - sch.TMin) then
                 let x = pointNear mixture sch t p.Value

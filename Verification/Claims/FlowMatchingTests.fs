@@ -72,7 +72,7 @@ let tests =
             // FM formula through the posterior mean E[x1 | x], Theory), with t_gen = T - t; the grid's step ratios
             // vary so a step taken with the wrong interval or endpoint shows.
             for s in [ Schedules.VpLinear(); Schedules.LinearInterpolant(); Schedules.Edm() ] do
-                let oracle = MixtureOracle(AnalyticToolsTests.labelledMixture, s)
+                let oracle = MixtureOracle(Fixtures.labelledMixture, s)
                 let view = GenerativeView oracle
                 let t0, t1 = s.TMin + 0.95 * (s.TMax - s.TMin), s.TMin + 0.01 * (s.TMax - s.TMin)
                 let times = Array.init 31 (fun k -> let u = float k / 30.0 in t0 + (t1 - t0) * (u + 0.15 * sin (7.0 * u) * u * (1.0 - u)))

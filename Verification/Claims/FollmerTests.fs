@@ -45,7 +45,7 @@ let tests =
             let s' = s + (0.99 - s) * g.Value
             let y, x = p.Value[0..2], p.Value[3..5]
             // data = the point mass at y: ReverseTransition gives the law of x_{t'} given x_t (t = 1 - s) under the forward schedule
-            let data = GaussianData(y, Array2D.zeroCreate 3 3, Schedules.Follmer())
+            let data = GaussianFlow(y, Array2D.zeroCreate 3 3, Schedules.Follmer())
             let mean, cov = data.ReverseTransition(x, 1.0 - s, 1.0 - s')
             let claimedMean, claimedVar = bridgeLaw x y s s'
             Expect.isLessThan (Tolerances.relativeError 1.0 mean claimedMean) 1e-9 "mean"

@@ -7,6 +7,7 @@ open Expecto
 open Verified.Theory
 open Verified.Numerics
 open Verified.Verification
+open Verified.Verification.Fixtures
 open Verified.Verification.Generators
 open Verified.Verification.Properties
 open Verified.Verification.Statistics
@@ -58,13 +59,6 @@ let conditionalSdeCheck (schedule: Schedule) (steps: int) =
                 yield ksOneSample (fun v -> MathNet.Numerics.Distributions.Normal.CDF(m, sg, v)) xs ]
         outcome (bonferroni ps) (sprintf "p-values %A" ps) }
 
-/// Probabilities of bins [edges_i, edges_i+1] of a 1-D density by composite Simpson (the independent route to the law).
-let binProbabilities (density: float -> float) (edges: float[]) =
-    edges |> Array.pairwise |> Array.map (fun (a, b) ->
-        let n = 64
-        let h = (b - a) / float n
-        h / 3.0 * (density a + density b + Seq.sum (seq { for i in 1 .. n - 1 -> (if i % 2 = 1 then 4.0 else 2.0) * density (a + float i * h) })))
-
 /// C2.3 by simulation: x_t = alpha x0 + sigma eps from a 1-D mixture, binned, against the oracle's mixture
 /// density integrated over the bins (chi-square goodness of fit; outer bins absorb the tails).
 let marginalLawCheck (mixture: GaussianMixture) (schedule: Schedule) (t: float) (name: string) =
@@ -86,8 +80,6 @@ let marginalLawCheck (mixture: GaussianMixture) (schedule: Schedule) (t: float) 
             counts[bin] <- counts[bin] + 1
         let p = chiSquareGof counts probs
         outcome p (sprintf "counts %A" counts) }
-
-let bimodal = GaussianMixture.Isotropic([| 0.3; 0.7 |], [| [| -2.0 |]; [| 1.5 |] |], [| 0.25; 0.5 |])
 
 let tests =
     testList "Claims.ForwardProcess" [

@@ -10,6 +10,7 @@ open Verified.Verification.Generators
 open Verified.Verification.Properties
 open Verified.Verification.Statistics
 open Verified.Verification.Claims.AnalyticToolsTests
+open Verified.Verification.Fixtures
 
 /// The class of the component that pointNear centred the point on (so p_t(c | x) does not underflow).
 let private classNear (mixture: GaussianMixture) (seed: float[]) = mixture.Label(abs (int (seed[0] * 1000.0)) % mixture.Count)

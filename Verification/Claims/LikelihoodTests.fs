@@ -18,7 +18,7 @@ let hutchinsonCheck =
     { Name = "[CL.1] Hutchinson's trace estimator gives an unbiased log-likelihood (mean over 400 probes vs the exact trace)"
       Alpha = checkAlpha
       Run = fun seed ->
-        let model = OracleModel(SamplerTests.samplerMixture, Schedules.VpLinear())
+        let model = OracleModel(Fixtures.samplerMixture, Schedules.VpLinear())
         let ps =
             points |> List.mapi (fun c x ->
                 let exact = (PfOdeLikelihood.Compute(model, x, tMin, tMax)).LogDensity
@@ -31,15 +31,15 @@ let tests =
     testList "Claims.Likelihood" [
         testCase "[CL.1] PF-ODE log-likelihood equals the oracle's exact log p_tmin (mixture data, VP and VE)" <| fun () ->
             for s in [ Schedules.VpLinear(); Schedules.Ve(0.01, 20.0) ] do
-                let model = OracleModel(SamplerTests.samplerMixture, s)
+                let model = OracleModel(Fixtures.samplerMixture, s)
                 for x in points do
                     let r = PfOdeLikelihood.Compute(model, x, tMin, tMax)
                     Expect.isLessThan (abs (r.LogDensity - model.Oracle.LogDensity(x, tMin))) 1e-5 (sprintf "%s at %A" s.Name x)
 
         testCase "[CL.1] Gaussian data: latent = flow map and divergence integral = log |det| of the flow-map matrix" <| fun () ->
             let s = Schedules.VpLinear()
-            let model = OracleModel(SamplerTests.gaussianData, s)
-            let data = GaussianData(SamplerTests.gaussianData, s)
+            let model = OracleModel(Fixtures.gaussianData, s)
+            let data = GaussianFlow(Fixtures.gaussianData, s)
             let a, _ = data.FlowMapMatrix(tMin, tMax)
             let logDet = Matrix<float>.Build.DenseOfArray(a).Determinant() |> abs |> log
             for x in points do

@@ -10,16 +10,9 @@ open Expecto
 open Verified.Theory
 open Verified.Numerics
 open Verified.Verification
+open Verified.Verification.Fixtures
 open Verified.Verification.Statistics
 open Verified.Verification.SamplerLaw
-
-let gaussianData = GaussianMixture.Gaussian([| 0.5; -1.0 |], array2D [ [ 1.0; 0.3 ]; [ 0.3; 0.5 ] ])
-
-/// A 2-D mixture with well separated, non-degenerate components and two classes.
-let samplerMixture =
-    GaussianMixture([| 0.35; 0.4; 0.25 |], [| [| -2.0; 0.0 |]; [| 2.0; 1.0 |]; [| 0.5; -2.5 |] |],
-                    [| array2D [ [ 0.3; 0.1 ]; [ 0.1; 0.2 ] ]; array2D [ [ 0.2; 0.0 ]; [ 0.0; 0.4 ] ]; array2D [ [ 0.25; -0.05 ]; [ -0.05; 0.15 ] ] |],
-                    [| 0; 1; 1 |])
 
 let tMin = 1e-3
 let vp = Schedules.VpLinear()
@@ -59,9 +52,9 @@ let tiltGap (w: float) (seed: uint64) =
     let xs = outputs (Heun()) (ClassifierGuidedModel(cc, 1, w)) mixture (vpGrid 100) 5_000 seed |> Array.map (fun x -> x[0])
     let tilt (x: float) = exp (cc.Oracle.LogDensity([| x |], tMin) + w * cc.LogClassPosterior([| x |], tMin, 1))
     let edges = Array.init 31 (fun k -> -5.0 + 11.0 * float k / 30.0)
-    let inner = ForwardProcessTests.binProbabilities tilt edges
-    let lower = (ForwardProcessTests.binProbabilities tilt [| -12.0; edges[0] |])[0]
-    let upper = (ForwardProcessTests.binProbabilities tilt [| edges[30]; 12.0 |])[0]
+    let inner = Fixtures.binProbabilities tilt edges
+    let lower = (Fixtures.binProbabilities tilt [| -12.0; edges[0] |])[0]
+    let upper = (Fixtures.binProbabilities tilt [| edges[30]; 12.0 |])[0]
     let raw = Array.concat [ [| lower |]; inner; [| upper |] ]
     let z = Array.sum raw
     let probs = raw |> Array.map (fun q -> q / z)
@@ -74,11 +67,11 @@ let tiltGap (w: float) (seed: uint64) =
 
 let tests =
     testList "Claims.Samplers" [
-        testCase "[C3.2] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
+        testCase "[C3.2] [S5.1] reverse-SDE Euler–Maruyama: exact output law converges to p_tmin at weak order 1 (VP, VE, EDM)" <| fun () ->
             for s, t0, t1 in [ vp, 1.0, tMin; Schedules.Ve(0.01, 10.0), 1.0, 0.05; Schedules.Edm(10.0), 10.0, 0.05 ] do
                 expectReachesLaw (ReverseSdeEulerMaruyama()) (OracleModel(gaussianData, s)) (fun n -> TimeGrids.UniformTime(s, n, t0, t1)) ladder
 
-        testCase "[C3.3] PF-ODE Euler (order 1) and Heun (order 2): exact output laws converge to p_tmin" <| fun () ->
+        testCase "[C3.3] [S5.2] [S5.3] PF-ODE Euler (order 1) and Heun (order 2): exact output laws converge to p_tmin" <| fun () ->
             for sampler in [ PfOdeEuler() :> Sampler; Heun() ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
 
@@ -89,7 +82,7 @@ let tests =
             let grid = vpGrid 512
             let ode = OutputLaw.Compute(PfOdeEuler(), model, grid, fixedStart)
             let sde = OutputLaw.Compute(ReverseSdeEulerMaruyama(), model, grid, fixedStart)
-            let _, exactCov = GaussianData(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
+            let _, exactCov = GaussianFlow(gaussianData, vp).ReverseTransition(xT, 1.0, tMin)
             let norm (m: float[,]) = sqrt (Seq.sum (seq { for i in 0 .. 1 do for j in 0 .. 1 -> m[i, j] * m[i, j] }))
             // Var[x_0 | x_T] = 0 for the ODE held for any deterministic sampler (A 0 A^T = 0), so it is not asserted;
             // what can fail is the point itself: the law engine's mean against a direct run from x_T.
@@ -106,11 +99,11 @@ let tests =
             for c in [ 0.0; 0.3; 1.0; 2.5 ] do
                 expectReachesLaw (GeneralisedReverse c) (OracleModel(gaussianData, vp)) vpGrid ladder
 
-        testCase "[C7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
+        testCase "[C7.7] [S7.7] DDPM ancestral (beta and beta~): exact output law converges to p_tmin at weak order 1" <| fun () ->
             for sampler in [ Ddpm DdpmVariance.Beta :> Sampler; Ddpm DdpmVariance.BetaTilde ] do
                 expectReachesLaw sampler (OracleModel(gaussianData, vp)) vpGrid ladder
 
-        testCase "[C7.9] DDIM(eta) for eta = 0, 0.5, 1: exact output law converges to p_tmin at weak order 1" <| fun () ->
+        testCase "[C7.9] [S7.9] DDIM(eta) for eta = 0, 0.5, 1: exact output law converges to p_tmin at weak order 1" <| fun () ->
             for eta in [ 0.0; 0.5; 1.0 ] do
                 expectReachesLaw (Ddim eta) (OracleModel(gaussianData, vp)) vpGrid ladder
 

@@ -11,6 +11,7 @@ open Verified.Verification.Generators
 open Verified.Verification.Properties
 open Verified.Verification.Statistics
 open Verified.Verification.Claims.AnalyticToolsTests
+open Verified.Verification.Fixtures
 
 let private sq (a: float[]) (b: float[]) = Array.fold2 (fun acc u v -> acc + (u - v) ** 2.0) 0.0 a b
 
@@ -124,7 +125,7 @@ let tests =
 
         testProp "[C4.3] [C9.1] a noise model, a data model and the score oracle agree through ModelView in every parameterisation" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = oracleCase spec s f p
-            let views = [ ModelView(OracleModel oracle); ModelView(Models.noiseModel oracle); ModelView(Models.dataModel oracle) ]
+            let views = [ ModelView(OracleModel oracle); ModelView(OracleModels.noiseModel oracle); ModelView(OracleModels.dataModel oracle) ]
             let read (v: ModelView) (which: int) =
                 let out = Array.zeroCreate x.Length
                 match which with

@@ -9,6 +9,7 @@ open Expecto
 open Verified.Theory
 open Verified.Numerics
 open Verified.Gpu
+open Verified.Verification.Statistics
 open Verified.Verification.Networks.NetworkSupport
 
 /// Four tokens embedded on the unit sphere in R^3 scaled to RMS entry 1 (equal norms: dot-product rounding = nearest).
@@ -33,8 +34,7 @@ let jointMixture () =
     table.SequenceMixture(Array.append sequences sequences, probs |> Array.map (fun p -> p / total),
                           Array.append (Array.create 16 0) (Array.create 16 1))
 
-/// Rollout false-alarm probability, and the sample size.
-let rolloutAlpha = 1e-6
+/// Rollout sample size.
 let rolloutCount = 3000
 /// Total-variation bound for the trained denoiser's token law (measured 0.108 and 0.132 for the two prompts;
 /// sampling noise alone contributes about 0.04 at this n).
@@ -54,17 +54,18 @@ let private rollout (model: ITensorModel) eta seed =
         counts[k] <- counts[k] + 1.0
     counts
 
-let tests =
-    testList "Networks.EmbeddingLanguage" [
+let statistical =
+    statList "Networks.EmbeddingLanguage" [
         for prompt in [ 0; 1 ] do
             for eta in [ 0.0; 0.5; 1.0 ] do
-                testCase (sprintf "C9.2 exact denoiser: rollout token law = data law (prompt %d, eta %g)" prompt eta) <| fun () ->
+                { Name = sprintf "C9.2 exact denoiser: rollout token law = data law (prompt %d, eta %g, chi-square)" prompt eta
+                  Alpha = checkAlpha
+                  Run = fun seed ->
                     let schedule = vpLinear ()
                     let classLaw = ClassConditional(MixtureOracle(jointMixture (), schedule)).ClassMixture(prompt)
                     use oracle = new TensorMixtureOracle(classLaw, schedule, torch.CPU)
-                    let counts = rollout (OracleTensorModel(oracle)) eta (uint64 (10 * prompt) + uint64 (eta * 4.0))
-                    let p = chiSquareP counts (law prompt)
-                    Expect.isGreaterThan p rolloutAlpha (sprintf "chi-square p = %g; counts %A vs law %A" p counts (law prompt))
+                    let counts = rollout (OracleTensorModel(oracle)) eta seed
+                    outcome (chiSquareP counts (law prompt)) (sprintf "counts %A vs law %A" counts (law prompt)) }
     ]
 
 /// x0-prediction network over R^6 conditioned on the prompt (C9.1: x0 and eps forms are equivalent).

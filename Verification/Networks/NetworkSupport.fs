@@ -60,7 +60,7 @@ let slowNoise =
 let errorTimes = Array.init 20 (fun i -> 0.05 + 0.95 * float i / 19.0)
 
 /// Time-averaged E|f_theta - f*|^2 / d over errorTimes (a Riemann sum of the per-t curve).
-let averageError (curve: ErrorPoint[]) = curve |> Array.averageBy (fun p -> p.MeanSquaredError)
+let averageError (curve: NetworkErrorPoint[]) = curve |> Array.averageBy (fun p -> p.MeanSquaredError)
 
 /// Pearson chi-square p-value of observed counts against cell probabilities; cells expecting fewer than 5
 /// counts are merged into one so the chi-square approximation holds.

@@ -1,4 +1,6 @@
-/// Named tolerances and false-alarm budgets, so that every threshold in the suite has one home.
+/// Tolerances shared by several claim files (round-off, finite differences in space and time) and the relative-error
+/// helpers. A threshold that belongs to one check stays inline beside it with the reason for its value; false-alarm
+/// probabilities live in Statistics.fs.
 module Verified.Verification.Tolerances
 
 /// Round-off level for identities that hold exactly in real arithmetic (rearranged float64 formulas).

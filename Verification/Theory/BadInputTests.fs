@@ -39,7 +39,7 @@ let private cases : (string * (unit -> obj) * string * string) list =
       "unknown class", (fun () -> box (ClassConditional(oracle).ConditionalScore([| 0.0; 0.0 |], 0.5, 3))), "c", "0..0"
       "NaN guidance scale", (fun () -> box (ClassConditional(oracle).ClassifierFreeGuidedNoise([| 0.0; 0.0 |], 0.5, 0, nan))), "w", "finite"
       "Föllmer drift on another schedule", (fun () -> box (GenerativeView(oracle).FollmerDrift([| 0.0; 0.0 |], 0.5))), "oracle", "Föllmer"
-      "reverse transition forwards", (fun () -> box (GaussianData([| 0.0 |], eye 1, vp).ReverseTransition([| 0.0 |], 0.2, 0.5))), "s", "< t" ]
+      "reverse transition forwards", (fun () -> box (GaussianFlow([| 0.0 |], eye 1, vp).ReverseTransition([| 0.0 |], 0.2, 0.5))), "s", "< t" ]
 
 let tests =
     testList "Theory.BadInput" [

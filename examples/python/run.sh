@@ -7,19 +7,12 @@
 #   VERIFIED_NO_BUILD=1   use the checkout's existing Release build of Reports (./test.sh does this)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+source "$here/../lib.sh" # check, finish, verified
 cd "$root"
-work="$root/artifacts/examples/python"
-rm -rf "$work" && mkdir -p "$work"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PYTHONDONTWRITEBYTECODE=1
-nobuild=(); [[ "${VERIFIED_NO_BUILD:-}" == "1" ]] && nobuild=(--no-build)
-verified() { dotnet run --project "$root/Reports" -c Release "${nobuild[@]}" -- "$@"; }
+fresh_work python
+export PYTHONDONTWRITEBYTECODE=1
 py="python3 $here/samplers.py"
 samplers=py-euler,py-heun,py-dpm-solver-1
-passed=0; failed=0
-check() { # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then echo "PASS  $1"; passed=$((passed + 1)); else echo "FAIL  $1 (expected $2, got $3)"; failed=$((failed + 1)); fi
-}
 verdicts() { # report.json sampler -> its verdicts, one per ladder
   python3 -c 'import json,sys; print(" ".join(s["verdict"] for s in json.load(open(sys.argv[1]))["series"] if s["sampler"] == sys.argv[2]))' "$1" "$2" 2>/dev/null
 }
@@ -42,5 +35,4 @@ verified gate --external "$py --wrong-heun" --samplers "$samplers" --baseline "$
 grep -E "^gate (PASSED|FAILED)" "$work/gate-wrong.txt"
 check "gate on the wrong py-heun exits 1" 1 $rc
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -12,45 +12,23 @@
 #      (MidpointProvider); this checkout's Reports runs them, since the verified tool ships without libtorch natives.
 # Ends with one line "N passed, N failed"; exit 0 only when every check passed.
 #   VERIFIED_NO_BUILD=1   pack the checkout's existing Release build instead of building it (./test.sh does this)
+# The shared helpers (check, finish, pack_verified, run_xunit, verified) are in examples/lib.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-work="$root/artifacts/examples/tensor-sampler"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-rm -rf "$work" && mkdir -p "$work"
-version="1.0.0-local.$(date +%s)"
-packages="$work/packages"
-passed=0; failed=0
-check() { # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then echo "PASS  $1"; passed=$((passed + 1)); else echo "FAIL  $1 (expected $2, got $3)"; failed=$((failed + 1)); fi
-}
-clean() { rm -rf "$here"/src/*/bin "$here"/src/*/obj "$here"/tests/*/bin "$here"/tests/*/obj; }
-finish() { clean; echo "run.sh took ${SECONDS} s"; echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit $?; }
-
-echo "== pack Verified $version into $packages == (at ${SECONDS} s)"
-nobuild=(); [[ "${VERIFIED_NO_BUILD:-}" == "1" ]] && nobuild=(--no-build)
-for project in Theory/Theory.fsproj Numerics/Numerics.csproj Measuring/Measuring.csproj Gpu/Gpu.csproj; do
-  dotnet pack "$root/$project" -c Release "${nobuild[@]}" -nologo -v quiet -p:VerifiedVersion="$version" -p:PackageOutputPath="$packages" \
-    || { check "pack $project" 0 1; finish; }
-done
+source "$here/../lib.sh"
+on_finish() { rm -rf "$here"/src/*/bin "$here"/src/*/obj "$here"/tests/*/bin "$here"/tests/*/obj; }
+fresh_work tensor-sampler
+pack_verified Theory/Theory.fsproj Numerics/Numerics.csproj Measuring/Measuring.csproj Gpu/Gpu.csproj
 
 echo "== the example's xunit test (restores Verified.Gpu and Verified.Measuring from $packages) == (at ${SECONDS} s)"
-props=(-c Release -p:VerifiedVersion="$version" -p:VerifiedPackages="$packages")
-out=$(dotnet test "$here/tests/Midpoint.Tests" "${props[@]}" --nologo 2>&1); rc=$?
-echo "$out" | grep -E "error|\[FAIL\]|(Passed|Failed)!" | head -40
-line=$(echo "$out" | grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+" | tail -1)
-if [[ -z "$line" ]]; then echo "$out" | tail -30; check "xunit summary" present missing; finish; fi
-p=$(echo "$line" | sed -E 's/.*Passed: +([0-9]+),.*/\1/'); f=$(echo "$line" | sed -E 's/.*Failed: +([0-9]+),.*/\1/')
-passed=$((passed + p)); failed=$((failed + f))
-[[ $rc -ne 0 && $f -eq 0 ]] && check "dotnet test exit code" 0 "$rc"
-check "both tests ran (correct passes, wrong variant throws)" 2 "$((p + f))"
+run_xunit "$here/tests/Midpoint.Tests"
+check "both tests ran (correct passes, wrong variant throws)" 2 "$((xunit_passed + xunit_failed))"
 
 # The gate on the same sampler, with this repository's own baseline: MidpointProvider (an ISamplerProvider) exposes
 # the adapter to --assembly. The packed tool has no libtorch natives, so this checkout's Reports runs it.
 echo "== baseline and gate of the sampler library through --assembly == (at ${SECONDS} s)"
 dotnet build "$here/src/Midpoint" "${props[@]}" -nologo -v quiet > "$work/build.log" 2>&1 || { tail -20 "$work/build.log"; check "build the sampler library" 0 1; finish; }
 dll="$here/src/Midpoint/bin/Release/net10.0/Example.Midpoint.dll"
-verified() { dotnet run --project "$root/Reports" -c Release "${nobuild[@]}" -- "$@"; }
 mine=(--only-assembly --assembly "$dll" --baseline "$work/baseline.json")
 verified baseline "${mine[@]}" 2>&1 | grep -E "baseline (written|NOT)"; check "baseline of the correct sampler exit code" 0 "${PIPESTATUS[0]}"
 verified gate "${mine[@]}" 2>&1 | grep -E "^gate (PASSED|FAILED)"; check "gate exit code (correct sampler)" 0 "${PIPESTATUS[0]}"

@@ -9,7 +9,7 @@ open System
 /// Phi(x, t -&gt; s) = alpha_s mu + sqrt(v_s / v_t) (x - alpha_t mu).
 /// </summary>
 [<Sealed; AllowNullLiteral>]
-type GaussianData(data: GaussianMixture, schedule: Schedule) =
+type GaussianFlow(data: GaussianMixture, schedule: Schedule) =
     do
         Guard.notNull "data" data
         Guard.notNull "schedule" schedule
@@ -27,7 +27,7 @@ type GaussianData(data: GaussianMixture, schedule: Schedule) =
         schedule.CheckTime("t", t)
         schedule.CheckTime("s", s)
 
-    new(mean: float[], covariance: float[,], schedule: Schedule) = GaussianData(GaussianMixture.Gaussian(mean, covariance), schedule)
+    new(mean: float[], covariance: float[,], schedule: Schedule) = GaussianFlow(GaussianMixture.Gaussian(mean, covariance), schedule)
 
     member _.Dimension = d
     member _.Schedule = schedule
@@ -58,17 +58,6 @@ type GaussianData(data: GaussianMixture, schedule: Schedule) =
         Guard.allFinite "x" (ReadOnlySpan x)
         let a, b = this.FlowMapMatrix(t, s)
         Array.init d (fun r -> b[r] + Seq.sum (seq { for c in 0 .. d - 1 -> a[r, c] * x[c] }))
-
-    /// <summary>Forward transition x_s | x_t for s &gt; t (data-free): x_s = k x_t + n z with
-    /// k = alpha_s/alpha_t and n^2 = sigma_s^2 - k^2 sigma_t^2. Returns (k, n^2).</summary>
-    static member ForwardTransition(schedule: Schedule, t: float, s: float) =
-        Guard.notNull "schedule" schedule
-        schedule.CheckTime("t", t)
-        schedule.CheckTime("s", s)
-        if not (s > t) then invalidArg "s" (sprintf "s must be > t (%g) for a forward transition, got %g" t s)
-        let k = schedule.Alpha s / schedule.Alpha t
-        let st, ss = schedule.Sigma t, schedule.Sigma s
-        k, ss * ss - k * k * st * st
 
     /// <summary>Reverse transition law of x_s given x_t = x for s &lt; t (exact, Gaussian data):
     /// per eigen-direction, with v = alpha^2 l + sigma^2 and c = Cov(x_t, x_s) = (alpha_t/alpha_s) v_s,

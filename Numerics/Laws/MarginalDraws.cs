@@ -5,7 +5,7 @@ namespace Verified.Numerics;
 /// <summary>Exact draws from the noised data law p_t = sum_k w_k N(alpha mu_k, alpha^2 S_k + sigma^2 I) (THEORY section 2):
 /// pick k by weight, then x = alpha (mu_k + U_k sqrt(l_k) z1) + sigma z2. Used for exact starts x_N ~ p_T and for
 /// reference samples of the target law.</summary>
-public static class MarginalSampler
+public static class MarginalDraws
 {
     /// <summary>One draw from p_t using <paramref name="rng"/>.</summary>
     public static double[] Draw(GaussianMixture mixture, Schedule schedule, double t, Xoshiro256 rng)
