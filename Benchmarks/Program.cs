@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Verified.Benchmarks;
 
 // Verified.Benchmarks: `throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N]` times the reference case
-// (see bench/peer.sh for the PyTorch comparison); `kernel-vs-exp` times the isotropic kernel against its exp ceiling; `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
+// (see Benchmarks/peer/peer.sh for the PyTorch comparison); `kernel-vs-exp` times the isotropic kernel against its exp ceiling; `bdn [BenchmarkDotNet args]` runs the micro-benchmarks
 // (use --inProcess: the assembly name differs from the project name; see docs/PERFORMANCE.md).
 const string usage = "usage: Verified.Benchmarks throughput [--samples N] [--steps N] [--threads N] [--dim N] [--torch-samples N (0: skip TorchSharp)] | kernel-vs-exp | bdn [BenchmarkDotNet arguments] | protocol N D EVALUATIONS";
 if (args.Length == 0 || args[0] is "--help" or "-h") { Console.WriteLine(usage); return args.Length == 0 ? 2 : 0; }
@@ -31,7 +31,7 @@ switch (args[0])
         return Throughput.Run(options["--samples"], options["--steps"], options["--threads"], options["--dim"], options["--torch-samples"]);
     case "protocol":
         // protocol N D EVALUATIONS: the external-process protocol's cost (docs/PROTOCOL.md, "Cost").
-        return ProtocolOverhead.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), "python3 bench/protocol_client.py");
+        return ProtocolOverhead.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), "python3 Benchmarks/peer/protocol_client.py");
     default:
         Console.Error.WriteLine($"unknown verb '{args[0]}'. {usage}");
         return 2;

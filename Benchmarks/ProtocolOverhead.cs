@@ -7,7 +7,7 @@ namespace Verified.Benchmarks;
 
 /// <summary>
 /// The external-process protocol's cost (docs/PROTOCOL.md, "Cost"): model evaluations per second on a batch of n points
-/// in d dimensions through a Python child (bench/protocol_client.py) versus in-process calls of the same model, and the
+/// in d dimensions through a Python child (Benchmarks/peer/protocol_client.py) versus in-process calls of the same model, and the
 /// in-process exact oracle per point for scale. The batch travels as one state of length n*d, so this runs on the
 /// one-point contract too.
 /// </summary>

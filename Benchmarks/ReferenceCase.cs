@@ -3,7 +3,7 @@ using Verified.Theory;
 
 namespace Verified.Benchmarks;
 
-/// <summary>The throughput reference case shared by our timing and bench/peer_ddim.py: exact-oracle DDIM(eta = 0)
+/// <summary>The throughput reference case shared by our timing and Benchmarks/peer/peer_ddim.py: exact-oracle DDIM(eta = 0)
 /// on a ring of K = 8 isotropic modes (radius 2, std 0.1) in d dimensions (the ring lies in the first two axes),
 /// VP-linear, steps uniform in t from 1 to 1e-3, starts drawn exactly from p_1.</summary>
 internal static class ReferenceCase

@@ -14,7 +14,7 @@ namespace Verified.Gpu;
 /// more. Work is laid out component-major, [K, n]: libtorch reduces over a leading axis of 8 far faster than over a
 /// trailing one (a logsumexp over the last axis of [n, 8] costs as much as the whole step otherwise).
 /// When every C_kj is the same number the x_j^2 terms are common to all k and cancel in the responsibilities: they
-/// are dropped (and added back to log p_t), which halves the first product and keeps far-away points accurate.
+/// are dropped, which halves the first product and keeps far-away points accurate.
 /// </summary>
 internal sealed class DiagonalMixturePass : IDisposable
 {
@@ -23,7 +23,6 @@ internal sealed class DiagonalMixturePass : IDisposable
     private readonly Tensor means;       // mu [K, d]
     private readonly Tensor logWeights;  // log w [K]
     private readonly bool equalVariances;
-    private readonly double commonVariance;
 
     public DiagonalMixturePass(GaussianMixture mixture, Func<double[], long[], Tensor> constant)
     {
@@ -33,18 +32,19 @@ internal sealed class DiagonalMixturePass : IDisposable
         means = constant(Enumerable.Range(0, k).SelectMany(mixture.Mean).ToArray(), [k, d]);
         logWeights = constant(Enumerable.Range(0, k).Select(c => Math.Log(mixture.Weight(c))).ToArray(), [k]);
         equalVariances = l.All(v => v == l[0]);
-        commonVariance = l[0];
     }
 
     /// <summary>True when <paramref name="mixture"/> has only diagonal components (this pass applies).</summary>
     public static bool Applies(GaussianMixture mixture) => Enumerable.Range(0, mixture.Count).All(mixture.ComponentIsDiagonal);
 
-    /// <summary>One evaluation at time t: E = exp(l - max_k l) [K, n], Total = sum_k E [n], LogDensity = log p_t [n]
-    /// (before the class mask's renormalisation: that is the caller's), 1/C and g [K, d].</summary>
+    /// <summary>One evaluation at time t: E = exp(l - max_k l) [K, n], Total = sum_k E [n] (the class mask applied
+    /// before the normalisation), 1/C and g [K, d]. Log p_t is not formed here (<see cref="DirectLogDensity"/> is its
+    /// one home): the score and the posterior mean never need it.</summary>
     /// <remarks>Xt = x^T [d, n], contiguous: elementwise work on transposed views is several times slower in libtorch.</remarks>
-    public readonly record struct Terms(Tensor Xt, Tensor E, Tensor Total, Tensor LogDensity, Tensor Inverse, Tensor Gradient, double Alpha);
+    public readonly record struct Terms(Tensor Xt, Tensor E, Tensor Total, Tensor Inverse, Tensor Gradient, double Alpha);
 
-    /// <summary>The log terms component-major, the class mask applied (keep [K, n] or null), then the normalisers.</summary>
+    /// <summary>The log terms component-major, the class mask applied (keep [K, n] or null), then the normalisers;
+    /// [K, n] work in place.</summary>
     public Terms Evaluate(Tensor x, double alpha, double sigma, Tensor? keep)
     {
         var c = eigenvalues * (alpha * alpha) + sigma * sigma;           // [K, d]
@@ -53,23 +53,14 @@ internal sealed class DiagonalMixturePass : IDisposable
         var g = m * inv;                                                 // [K, d]
         var h = (logWeights - ((c.log() + Log2Pi) + m * g).sum(1) * 0.5).unsqueeze(1); // [K, 1]
         var xt = x.t().contiguous();                                     // [d, n]
-        Tensor logTerms, dropped;
-        if (equalVariances)
-        {
-            logTerms = matmul(g, xt).add_(h);                            // [K, n]
-            dropped = xt.square().sum(dim: 0L) * (-0.5 / (alpha * alpha * commonVariance + sigma * sigma)); // [n]
-        }
-        else
-        {
-            logTerms = matmul(cat([g, inv * -0.5], 1), cat([xt, xt.square()], 0)).add_(h);
-            dropped = zeros(1, x.dtype, x.device);
-        }
-        if (keep is not null) logTerms = logTerms.masked_fill(keep.logical_not(), double.NegativeInfinity);
+        var logTerms = equalVariances
+            ? matmul(g, xt).add_(h)                                      // [K, n]; the common -|x|^2 / (2C) cancels
+            : matmul(cat([g, inv * -0.5], 1), cat([xt, xt.square()], 0)).add_(h);
+        if (keep is not null) logTerms = logTerms.masked_fill_(keep.logical_not(), double.NegativeInfinity);
         var max = logTerms.amax([0], keepdim: true);                     // [1, n]
-        var e = (logTerms - max).exp_();
-        var total = e.sum(dim: 0L);                                          // [n]
-        var logP = max.squeeze(0) + total.log() + dropped;
-        return new Terms(xt, e, total, logP, inv, g, alpha);
+        var e = logTerms.sub_(max).exp_();
+        var total = e.sum(dim: 0L);                                      // [n]
+        return new Terms(xt, e, total, inv, g, alpha);
     }
 
     /// <summary>Log p_t [n] in the direct form log sum_k exp(h'_k - sum_j (x_j - m_kj)^2 / (2 C_kj)), through an
@@ -91,7 +82,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     {
         int d = (int)terms.Xt.shape[0];
         var sums = matmul(cat([terms.Gradient, terms.Inverse], 1).t(), terms.E); // [2d, n]
-        return ((sums.narrow(0, 0, d) - terms.Xt * sums.narrow(0, d, d)) / terms.Total).t().contiguous();
+        return sums.narrow(0, 0, d).addcmul(terms.Xt, sums.narrow(0, d, d), -1).div_(terms.Total).t().contiguous();
     }
 
     /// <summary>E[x0 | x] = r mu + alpha (x * (r (l/C)) - r (l g)): the posterior mixture's mean.</summary>

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Verified.Gpu;
 
 /// <summary>DDIM(eta) (S7.9, [84]-[87]), batched: x0^ = (x_t - sigma_t eps)/alpha_t,
-/// x_s = alpha_s x0^ + sqrt(sigma_s^2 - sigma_eta^2) eps + sigma_eta z, with the coefficients of StepCoefficients.Ddim.
+/// x_s = alpha_s x0^ + sqrt(sigma_s^2 - sigma_eta^2) eps + sigma_eta z, with the coefficients of StepCoefficients.Ddim
+/// (evaluated as (alpha_s / alpha_t) x + (c - alpha_s sigma_t / alpha_t) eps + sigma_eta z, as Numerics' BatchedSampling does).
 /// Draws one z per step (the last included) when eta &gt; 0, as Numerics' Ddim does.</summary>
 public sealed class TensorDdim : TensorSampler
 {
@@ -30,8 +31,8 @@ public sealed class TensorDdim : TensorSampler
         double alphaT = sch.Alpha(t), sigmaT = sch.Sigma(t), alphaS = sch.Alpha(s);
         var eps = run.View.Noise(x, t);
         var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(sch, t, s, eta);
-        var x0 = (x - eps * sigmaT) / alphaT;
-        var next = x0 * alphaS + eps * noiseCoefficient;
-        return eta > 0 ? next + run.Noise.Next(t, s, x) * sigmaEta : next;
+        // alpha_s (x - sigma_t eps) / alpha_t + c eps, regrouped as one scaled copy and one in-place axpy
+        var next = x.mul(alphaS / alphaT).add_(eps, noiseCoefficient - alphaS * sigmaT / alphaT);
+        return eta > 0 ? next.add_(run.Noise.Next(t, s, x), sigmaEta) : next;
     }
 }

@@ -6,12 +6,9 @@ namespace Verified.Numerics;
 /// a whole batch at once by <see cref="BatchedOracle"/> (SIMD over the points); agrees with the scalar
 /// <see cref="MixtureOracle.Score"/> to round-off.</summary>
 /// <remarks>The batch arrives row-major (point-major, [n][d]); the batched oracle reads structure of arrays ([d][n]),
-/// so Predict transposes in and out through per-thread buffers that grow to the largest batch seen.
-/// Determinism: the result must depend only on the batch, never on where the buffers lie in memory. Isotropic mixtures
-/// use the fused in-register kernel (SIMD groups by point index); a single Gaussian uses the block score (its
-/// responsibilities are exactly 1). For other mixtures the block score's vectorised exp switches to a scalar fallback
-/// for a whole SIMD chunk when one argument is extreme, and the chunks follow memory alignment, so those points are
-/// evaluated one per call (bit-reproducible, slower).</remarks>
+/// so Predict transposes in and out through per-thread buffers that grow to the largest batch seen. Predict validates
+/// the batch and t once, then runs the oracle's unchecked path. Determinism: each point's result depends only on the
+/// point and t, never on the batch it came in or where the buffers lie (see <see cref="BatchedOracle"/>).</remarks>
 public sealed class OracleModel : IDiffusionModel
 {
     private readonly ThreadLocal<Buffers> buffers;
@@ -50,27 +47,14 @@ public sealed class OracleModel : IDiffusionModel
         int n = Check.Batch(x.Length, d, nameof(x));
         if (output.Length != x.Length)
             throw new ArgumentException($"output must have the length of x ({x.Length}), got {output.Length}", nameof(output));
+        Schedule.CheckTime(nameof(t), t);
         var b = buffers.Value!;
         b.Ensure(Batched, d, n);
+        var columns = b.Columns;
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) b.Columns[j][i] = x[i * d + j];
-        double[][] score;
-        if (Batched.IsIsotropic)
-        {
-            // The fused kernel with x <- 0 x + 1 score leaves the score in the columns.
-            Batched.AffineScoreStep(t, 0.0, 1.0, b.Columns, b.Scores, 0, n, b.Workspace!);
-            score = b.Columns;
-        }
-        else if (Batched.Mixture.Count == 1)
-        {
-            Batched.Score(t, b.Columns, b.Scores, 0, n, b.Workspace!);
-            score = b.Scores;
-        }
-        else
-        {
-            for (int i = 0; i < n; i++) Batched.Score(t, b.Columns, b.Scores, i, 1, b.Workspace!);
-            score = b.Scores;
-        }
+            for (int j = 0; j < d; j++) columns[j][i] = x[i * d + j];
+        Batched.ScoreUnchecked(t, columns, b.Scores, 0, n, b.Workspace!);
+        var score = b.Scores;
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++) output[i * d + j] = score[j][i];
     }

@@ -8,7 +8,7 @@ namespace Verified.Numerics;
 /// The few SIMD operations the batched kernels use, over one vector type, so each kernel is written once as a
 /// generic method and the JIT specialises it for the widest vectors the CPU runs natively (see <see cref="Lanes"/>).
 /// Exactly rounded operations, fused multiply-add (one rounding, as Math.FusedMultiplyAdd in the scalar tails) and
-/// exp, so every lane width gives the same arithmetic up to the exp implementation.
+/// and the integer bit operations <see cref="KernelExp"/> needs, so every lane width and the scalar twins give the same bits.
 /// </summary>
 internal interface ILanes<TV> where TV : unmanaged
 {
@@ -20,11 +20,14 @@ internal interface ILanes<TV> where TV : unmanaged
     static abstract TV Subtract(TV a, TV b);
     static abstract TV Multiply(TV a, TV b);
     static abstract TV Divide(TV a, TV b);
+    static abstract TV Negate(TV a);
     /// <summary>The larger of a and b per lane, as the hardware does it (the kernels never pass NaN or signed zeros that matter).</summary>
     static abstract TV Max(TV a, TV b);
     /// <summary>a * b + c with one rounding.</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
-    static abstract TV Exp(TV a);
+    /// <summary>2^n from <c>shifted</c> = n + 1.5 * 2^52 (n an integer in its low bits): the exponent bits built
+    /// directly, (bits(shifted) &lt;&lt; 52) + oneBits; see <see cref="KernelExp"/>.</summary>
+    static abstract TV PowerOfTwo(TV shifted, long oneBits);
 }
 
 /// <summary>Which lane width the batched kernels run at on this machine.</summary>
@@ -45,8 +48,9 @@ internal readonly struct Lanes512 : ILanes<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Subtract(Vector512<double> a, Vector512<double> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Negate(Vector512<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Max(Vector512<double> a, Vector512<double> b) => Vector512.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Exp(Vector512<double> a) => Vector512.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> PowerOfTwo(Vector512<double> shifted, long oneBits) => (Vector512.ShiftLeft(shifted.AsInt64(), 52) + Vector512.Create(oneBits)).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
 }
 
@@ -60,8 +64,9 @@ internal readonly struct Lanes256 : ILanes<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Subtract(Vector256<double> a, Vector256<double> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Negate(Vector256<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Exp(Vector256<double> a) => Vector256.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> PowerOfTwo(Vector256<double> shifted, long oneBits) => (Vector256.ShiftLeft(shifted.AsInt64(), 52) + Vector256.Create(oneBits)).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
 }
 
@@ -75,7 +80,8 @@ internal readonly struct LanesVector : ILanes<Vector<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Subtract(Vector<double> a, Vector<double> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Multiply(Vector<double> a, Vector<double> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Divide(Vector<double> a, Vector<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Negate(Vector<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Max(Vector<double> a, Vector<double> b) => Vector.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Exp(Vector<double> a) => Vector.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> PowerOfTwo(Vector<double> shifted, long oneBits) => Vector.AsVectorDouble(Vector.ShiftLeft(Vector.AsVectorInt64(shifted), 52) + new Vector<long>(oneBits));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> MultiplyAdd(Vector<double> a, Vector<double> b, Vector<double> c) => Vector.FusedMultiplyAdd(a, b, c);
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Verified.Theory;
@@ -6,14 +8,16 @@ using Verified.Theory;
 namespace Verified.Numerics;
 
 /// <summary>
-/// The exact mixture score evaluated for a whole block of points at once, laid out as structure of arrays
-/// (one span per coordinate), with SIMD arithmetic and vectorised exp. The same mathematics as
-/// <see cref="MixtureOracle.Score"/> (THEORY section 2: s = sum_k r_k a_k, r_k by log-sum-exp), organised for
-/// throughput: Monte Carlo studies and the performance benchmarks sample millions of points with it.
+/// The exact mixture score grad log p_t(x) = -sum_k r_k(x) C_k^{-1} (x - alpha mu_k), C_k = alpha^2 S_k + sigma^2 I,
+/// r_k the responsibilities by log-sum-exp (the formula of <see cref="MixtureOracle.Score"/>), evaluated for a block
+/// of points at once. Points are columns (structure of arrays): x[j][i] is coordinate j of point i.
 /// </summary>
-/// <remarks>Isotropic components (S_k = v_k I, the common case of rings and point masses) skip the eigenbasis
-/// rotation: cost O(K d) per point instead of O(K d^2). Instances are immutable and thread-safe; each call works
-/// in caller-provided or per-call scratch.</remarks>
+/// <remarks>Isotropic components (S_k = v_k I: rings, point masses) run one fused in-register kernel per block at
+/// the widest SIMD lanes the CPU has (<see cref="LaneWidth"/>): cost O(K d) per point. Other mixtures rotate into each
+/// component's eigenbasis, O(K d^2), in passes over the block. Every exp is <see cref="KernelExp"/>, whose SIMD and
+/// scalar forms return the same bits, and SIMD groups are counted from the block's first point, so a point's result
+/// depends only on the point and t, never on its position in the block or the arrays' offsets in memory.
+/// Instances are immutable and thread-safe; each thread brings its own <see cref="Workspace"/>.</remarks>
 public sealed class BatchedOracle
 {
     private readonly int d, k;
@@ -23,6 +27,7 @@ public sealed class BatchedOracle
     private readonly double[][] eigenvalues;  // [k][d]
     private readonly double[][] rotations;    // [k][d*d], row-major U_k
     private readonly double[]? isotropicVariances; // [k] when every S_k = v_k I
+    private readonly bool equalVariances;
 
     /// <summary>Prepares the mixture for batched evaluation under a schedule.</summary>
     public BatchedOracle(GaussianMixture mixture, Schedule schedule)
@@ -39,6 +44,7 @@ public sealed class BatchedOracle
         isotropicVariances = Enumerable.Range(0, k).All(c => mixture.ComponentIsDiagonal(c) && IsConstant(eigenvalues[c]))
             ? eigenvalues.Select(l => l[0]).ToArray()
             : null;
+        equalVariances = isotropicVariances is { } iv && IsConstant(iv);
         // Rotations only for the general path: the isotropic one never rotates (and d x d identities at d = 1024, K = 256 would be 2 GB).
         rotations = isotropicVariances is null ? Enumerable.Range(0, k).Select(mixture.ComponentEigenvectors).ToArray() : [];
         rotatedMeans = isotropicVariances is null ? Enumerable.Range(0, k).Select(c => Rotate(rotations[c], means[c])).ToArray() : [];
@@ -53,54 +59,79 @@ public sealed class BatchedOracle
     /// <summary>d.</summary>
     public int Dimension => d;
 
-    /// <summary>True when every component is isotropic (the O(K d) path is used).</summary>
-    public bool IsIsotropic => isotropicVariances is not null;
-
     /// <summary>
-    /// Writes grad log p_t at each point of the block into <paramref name="score"/>. Points are columns:
-    /// x[j][i] is coordinate j of point i; every span has the same length n.
+    /// Writes grad log p_t at points offset .. offset + count - 1 of the block into the same positions of
+    /// <paramref name="score"/>; every span has d columns of equal length.
     /// </summary>
     public void Score(double t, ReadOnlySpan<double[]> x, Span<double[]> score, int offset, int count, Workspace workspace)
     {
-        Schedule.CheckTime(nameof(t), t);
-        Check.NotNull(workspace, nameof(workspace));
-        if (count > workspace.Capacity)
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be <= the workspace capacity {workspace.Capacity}, got {count}");
-        double alpha = Schedule.Alpha(t), sigma = Schedule.Sigma(t);
-        var logTerms = workspace.LogTerms;
-        if (isotropicVariances is { } v) IsotropicLogTerms(alpha, sigma, v, x, offset, count, logTerms);
-        else FullLogTerms(alpha, sigma, x, offset, count, logTerms, workspace.Scratch);
-        Responsibilities(logTerms, count, workspace);
-        if (isotropicVariances is { } v2) IsotropicScore(alpha, sigma, v2, x, offset, count, logTerms, score);
-        else FullScore(alpha, sigma, x, offset, count, logTerms, score, workspace.Scratch);
+        CheckCall(t, offset, count, workspace);
+        ScoreUnchecked(t, x, score, offset, count, workspace);
     }
 
     /// <summary>
-    /// The fused update x &lt;- a x + b grad log p_t(x) for a block (DDIM, DPM-Solver-1 and Euler steps all have this
-    /// form with the exact score). Isotropic mixtures run an in-register kernel: one pass over the block, all K
-    /// components per SIMD group, vectorised exp; otherwise <see cref="Score"/> followed by the affine update.
+    /// The update x &lt;- a x + b grad log p_t(x) for points offset .. offset + count - 1 (DDIM, DPM-Solver-1 and Euler
+    /// steps all have this form with the exact score). Isotropic mixtures fuse it into the score kernel (no score is
+    /// stored); otherwise the score goes to <paramref name="scoreScratch"/> first.
     /// </summary>
     public void AffineScoreStep(double t, double a, double b, double[][] x, double[][] scoreScratch, int offset, int count, Workspace workspace)
     {
-        Schedule.CheckTime(nameof(t), t);
-        if (isotropicVariances is not { } v)
+        CheckCall(t, offset, count, workspace);
+        if (isotropicVariances is not null)
         {
-            Score(t, x, scoreScratch, offset, count, workspace);
-            for (int j = 0; j < d; j++)
-            {
-                var xj = x[j].AsSpan(offset, count);
-                TensorPrimitives.Multiply(xj, a, xj);
-                TensorPrimitives.MultiplyAdd(scoreScratch[j].AsSpan(offset, count), b, xj, xj);
-            }
+            IsotropicKernel(t, a, b, x, x, offset, count, workspace);
             return;
         }
+        GeneralScore(t, x, scoreScratch, offset, count, workspace);
+        for (int j = 0; j < d; j++)
+        {
+            var xj = x[j].AsSpan(offset, count);
+            TensorPrimitives.Multiply(xj, a, xj);
+            TensorPrimitives.MultiplyAdd(scoreScratch[j].AsSpan(offset, count), b, xj, xj);
+        }
+    }
+
+    /// <summary>The SIMD lane width the kernels run at on this machine (8 with AVX-512, 4 with AVX2).</summary>
+    public static int LaneWidth => Lanes.Width;
+
+    /// <summary><see cref="Score"/> without the argument checks, for callers that validated t and the sizes once at
+    /// their own public boundary (<see cref="OracleModel.Predict"/>).</summary>
+    internal void ScoreUnchecked(double t, ReadOnlySpan<double[]> x, Span<double[]> score, int offset, int count, Workspace workspace)
+    {
+        if (isotropicVariances is not null) IsotropicKernel(t, 0.0, 1.0, x, score, offset, count, workspace); // 0 x + 1 score
+        else GeneralScore(t, x, score, offset, count, workspace);
+    }
+
+    private void CheckCall(double t, int offset, int count, Workspace workspace)
+    {
+        Schedule.CheckTime(nameof(t), t);
+        Check.NotNull(workspace, nameof(workspace));
+        Check.AtLeast(offset, 0, nameof(offset));
+        if (count > workspace.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be <= the workspace capacity {workspace.Capacity}, got {count}");
+    }
+
+    private void GeneralScore(double t, ReadOnlySpan<double[]> x, Span<double[]> score, int offset, int count, Workspace workspace)
+    {
         double alpha = Schedule.Alpha(t), sigma = Schedule.Sigma(t);
-        // l_k = log w_k - d/2 log(2 pi C_k) - |x - m_k|^2 / (2 C_k), m_k = alpha mu_k, C_k = alpha^2 v_k + sigma^2, expanded
-        // as h_k + x.g_k + q_k |x|^2 (g_k = m_k / C_k): d + 1 multiply-adds per component instead of 2d + 1. With equal
-        // C_k the |x|^2 term is common to all k and cancels in the responsibilities, so it is dropped (q = 0): no
-        // large common term to round, which keeps points far from every mode accurate.
-        var p = new IsotropicStepConstants(k, d);
-        bool equal = v.All(vc => vc == v[0]);
+        var logTerms = workspace.LogTerms;
+        FullLogTerms(alpha, sigma, x, offset, count, logTerms, workspace.Scratch);
+        Responsibilities(logTerms, count, workspace);
+        FullScore(alpha, sigma, x, offset, count, logTerms, score, workspace.Scratch);
+    }
+
+    /// <summary>
+    /// output &lt;- a x + b grad log p_t(x) for an isotropic mixture (output may be x). l_k = log w_k - d/2 log(2 pi C_k)
+    /// - |x - m_k|^2 / (2 C_k), m_k = alpha mu_k, C_k = alpha^2 v_k + sigma^2, is expanded as h_k + x.g_k + q_k |x|^2
+    /// (g_k = m_k / C_k): d (+ 1) multiply-adds per component instead of 2d + 1. With equal C_k the |x|^2 term is
+    /// common to all k and cancels in the responsibilities, so it is dropped: no large common term to round, which
+    /// keeps points far from every mode accurate.
+    /// </summary>
+    private void IsotropicKernel(double t, double a, double b, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count, Workspace workspace)
+    {
+        double alpha = Schedule.Alpha(t), sigma = Schedule.Sigma(t);
+        var v = isotropicVariances!;
+        var p = workspace.Constants;
         for (int c = 0; c < k; c++)
         {
             double var = alpha * alpha * v[c] + sigma * sigma;
@@ -114,48 +145,47 @@ public sealed class BatchedOracle
                 m2 += m * m;
             }
             p.Inverse[c] = inv;
-            p.Quadratic[c] = equal ? 0 : -0.5 * inv;
+            p.Quadratic[c] = equalVariances ? 0 : -0.5 * inv;
             p.Offsets[c] = logWeights[c] - 0.5 * d * Math.Log(2 * Math.PI * var) - 0.5 * inv * m2;
         }
-        if (Vector512.IsHardwareAccelerated) IsotropicAffineKernel<Vector512<double>, Lanes512>(a, b, p, x, offset, count);
-        else if (Vector256.IsHardwareAccelerated) IsotropicAffineKernel<Vector256<double>, Lanes256>(a, b, p, x, offset, count);
-        else IsotropicAffineKernel<Vector<double>, LanesVector>(a, b, p, x, offset, count);
+        if (Lanes.Width == 8 && Vector512.IsHardwareAccelerated) IsotropicKernel<Vector512<double>, Lanes512>(a, b, p, x, output, offset, count);
+        else if (Vector256.IsHardwareAccelerated) IsotropicKernel<Vector256<double>, Lanes256>(a, b, p, x, output, offset, count);
+        else IsotropicKernel<Vector<double>, LanesVector>(a, b, p, x, output, offset, count);
     }
 
-    /// <summary>The SIMD lane width the isotropic kernel runs at on this machine (8 with AVX-512, 4 with AVX2).</summary>
-    public static int LaneWidth => Lanes.Width;
-
-    /// <summary>
-    /// Exp arguments (log terms minus their maximum, so at most 0) are clamped here. e^-708 = 3e-308 is far below the
-    /// round-off of the largest term (e^0 = 1), so no result changes beyond round-off; and .NET's vectorised exp
-    /// leaves its vector path for the whole vector (scalar exp per lane) when any lane is beyond 708 in magnitude,
-    /// which far components at small t would otherwise trigger on most steps.
-    /// </summary>
-    private const double ExpFloor = -708.0;
-
     /// <summary>Per-step constants of the isotropic kernel, component-major: l_k = Offsets_k + x.Gradients_k + Quadratic_k |x|^2.</summary>
-    private sealed class IsotropicStepConstants(int k, int d)
+    internal sealed class IsotropicStepConstants(int k, int d)
     {
         public readonly double[] Offsets = new double[k], Quadratic = new double[k], Inverse = new double[k];
         public readonly double[] Centers = new double[k * d], Gradients = new double[k * d];
     }
 
     /// <summary>
-    /// x &lt;- a x - b (sum_k e_k (x - m_k) / C_k) / (sum_k e_k), e_k = exp(l_k - max_k l_k): the isotropic score step
-    /// with all K log terms of one SIMD group in registers. Written once over the lane type; the scalar tail does the
-    /// same arithmetic per point.
+    /// output &lt;- a x - b (x W - sum_k w_k m_k) / E, w_k = e_k / C_k, W = sum_k w_k, E = sum_k e_k,
+    /// e_k = exp(max(l_k - max_k l_k, Floor)) (the score -sum_k e_k (x - m_k) / C_k / E regrouped: d + 2 operations per
+    /// component instead of 2d + 1; d with equal C_k, where w_k = e_k and the common 1/C scales the result once), with all K log terms of one SIMD group in registers. Written once over the lane
+    /// type; the scalar tail does the same operations per point (and <see cref="KernelExp.Scalar"/> the same exp), so
+    /// it returns the same bits.
     /// </summary>
-    private void IsotropicAffineKernel<TV, L>(double a, double b, IsotropicStepConstants p, double[][] x, int offset, int count)
+    private void IsotropicKernel<TV, L>(double a, double b, IsotropicStepConstants p, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count)
         where TV : unmanaged where L : ILanes<TV>
     {
         int width = L.Count, i = offset, end = offset + count;
-        double[] h = p.Offsets, q = p.Quadratic, inv = p.Inverse, m = p.Centers, g = p.Gradients;
+        bool quadratic = !equalVariances;
+        // constants by reference: no bounds checks in the inner loops (indices are c < k, j < d by construction)
+        ref double h = ref MemoryMarshal.GetArrayDataReference(p.Offsets);
+        ref double q = ref MemoryMarshal.GetArrayDataReference(p.Quadratic);
+        ref double inv = ref MemoryMarshal.GetArrayDataReference(p.Inverse);
+        ref double m = ref MemoryMarshal.GetArrayDataReference(p.Centers);
+        ref double g = ref MemoryMarshal.GetArrayDataReference(p.Gradients);
         Span<TV> logTerms = k <= 64 ? stackalloc TV[k] : new TV[k];
         Span<TV> xs = d <= 64 ? stackalloc TV[d] : new TV[d];
-        Span<TV> ss = d <= 64 ? stackalloc TV[d] : new TV[d];
+        Span<TV> mw = d <= 64 ? stackalloc TV[d] : new TV[d];
         var av = L.Splat(a);
         var minusB = L.Splat(-b);
-        var floor = L.Splat(ExpFloor);
+        double commonInverse = p.Inverse[0];
+        var minusBOverC = L.Splat(-b * commonInverse);
+        var floor = L.Splat(KernelExp.Floor);
         for (; i <= end - width; i += width)
         {
             var r2 = L.Splat(0);
@@ -167,49 +197,60 @@ public sealed class BatchedOracle
             var max = L.Splat(double.NegativeInfinity);
             for (int c = 0; c < k; c++)
             {
-                var l = L.MultiplyAdd(L.Splat(q[c]), r2, L.Splat(h[c]));
-                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(g[c * d + j]), l);
+                var l = quadratic ? L.MultiplyAdd(L.Splat(Unsafe.Add(ref q, c)), r2, L.Splat(Unsafe.Add(ref h, c))) : L.Splat(Unsafe.Add(ref h, c));
+                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(Unsafe.Add(ref g, c * d + j)), l);
                 logTerms[c] = l;
                 max = L.Max(max, l);
             }
-            // exps in a pass of their own: the vector exp is a call, and every vector register is caller-saved
-            for (int c = 0; c < k; c++) logTerms[c] = L.Exp(L.Max(L.Subtract(logTerms[c], max), floor));
             var total = L.Splat(0);
-            ss.Clear();
+            var weights = L.Splat(0);
+            for (int j = 0; j < d; j++) mw[j] = L.Splat(0);
             for (int c = 0; c < k; c++)
             {
-                var e = logTerms[c];
+                var e = KernelExp.Exp<TV, L>(L.Max(L.Subtract(logTerms[c], max), floor));
                 total = L.Add(total, e);
-                var w = L.Multiply(e, L.Splat(inv[c]));
-                for (int j = 0; j < d; j++) ss[j] = L.MultiplyAdd(w, L.Subtract(xs[j], L.Splat(m[c * d + j])), ss[j]);
+                // equal C_k: w_k = e_k / C is accumulated as e_k, the common 1/C applied once below
+                var w = quadratic ? L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c))) : e;
+                if (quadratic) weights = L.Add(weights, w);
+                for (int j = 0; j < d; j++) mw[j] = L.MultiplyAdd(w, L.Splat(Unsafe.Add(ref m, c * d + j)), mw[j]);
             }
-            var scale = L.Divide(minusB, total); // score = -ss / total
-            for (int j = 0; j < d; j++) L.Store(L.MultiplyAdd(scale, ss[j], L.Multiply(av, xs[j])), x[j], i);
+            if (!quadratic) weights = total;
+            var scale = L.Divide(quadratic ? minusB : minusBOverC, total); // score = -(x W - sum w m) / E
+            for (int j = 0; j < d; j++)
+                L.Store(L.MultiplyAdd(scale, L.MultiplyAdd(xs[j], weights, L.Negate(mw[j])), L.Multiply(av, xs[j])), output[j], i);
         }
         Span<double> lt = k <= 256 ? stackalloc double[k] : new double[k];
-        Span<double> sc = d <= 256 ? stackalloc double[d] : new double[d];
-        for (; i < end; i++) // scalar tail, same arithmetic
+        Span<double> xp = d <= 256 ? stackalloc double[d] : new double[d];
+        Span<double> ms = d <= 256 ? stackalloc double[d] : new double[d];
+        for (; i < end; i++) // scalar tail, same operations
         {
             double r2 = 0;
-            for (int j = 0; j < d; j++) r2 = Math.FusedMultiplyAdd(x[j][i], x[j][i], r2);
+            for (int j = 0; j < d; j++)
+            {
+                xp[j] = x[j][i];
+                r2 = Math.FusedMultiplyAdd(xp[j], xp[j], r2);
+            }
             double max = double.NegativeInfinity;
             for (int c = 0; c < k; c++)
             {
-                double l = Math.FusedMultiplyAdd(q[c], r2, h[c]);
-                for (int j = 0; j < d; j++) l = Math.FusedMultiplyAdd(x[j][i], g[c * d + j], l);
+                double l = quadratic ? Math.FusedMultiplyAdd(Unsafe.Add(ref q, c), r2, Unsafe.Add(ref h, c)) : Unsafe.Add(ref h, c);
+                for (int j = 0; j < d; j++) l = Math.FusedMultiplyAdd(xp[j], Unsafe.Add(ref g, c * d + j), l);
                 lt[c] = l;
                 max = Math.Max(max, l);
             }
-            double total = 0;
-            sc.Clear();
+            double total = 0, weights = 0;
+            ms.Clear();
             for (int c = 0; c < k; c++)
             {
-                double e = Math.Exp(Math.Max(lt[c] - max, ExpFloor)), w = e * inv[c];
+                double e = KernelExp.Scalar(Math.Max(lt[c] - max, KernelExp.Floor));
                 total += e;
-                for (int j = 0; j < d; j++) sc[j] = Math.FusedMultiplyAdd(w, x[j][i] - m[c * d + j], sc[j]);
+                double w = quadratic ? e * Unsafe.Add(ref inv, c) : e;
+                if (quadratic) weights += w;
+                for (int j = 0; j < d; j++) ms[j] = Math.FusedMultiplyAdd(w, Unsafe.Add(ref m, c * d + j), ms[j]);
             }
-            double scale = -b / total;
-            for (int j = 0; j < d; j++) x[j][i] = Math.FusedMultiplyAdd(scale, sc[j], a * x[j][i]);
+            if (!quadratic) weights = total;
+            double scale = (quadratic ? -b : -b * commonInverse) / total;
+            for (int j = 0; j < d; j++) output[j][i] = Math.FusedMultiplyAdd(scale, Math.FusedMultiplyAdd(xp[j], weights, -ms[j]), a * xp[j]);
         }
     }
 
@@ -226,6 +267,7 @@ public sealed class BatchedOracle
             Max = new double[capacity];
             Total = new double[capacity];
             Scratch = new double[capacity];
+            Constants = new IsotropicStepConstants(oracle.k, oracle.d);
         }
 
         /// <summary>The largest block this workspace serves.</summary>
@@ -235,6 +277,7 @@ public sealed class BatchedOracle
         internal double[] Max { get; }
         internal double[] Total { get; }
         internal double[] Scratch { get; }
+        internal IsotropicStepConstants Constants { get; }
     }
 
     /// <summary>Turns log w_k + log N_k (component-major, count per component) into responsibilities, in place.</summary>
@@ -249,47 +292,13 @@ public sealed class BatchedOracle
         {
             var row = logTerms.AsSpan(c * count, count);
             TensorPrimitives.Subtract(row, max, row);
-            TensorPrimitives.Exp(row, row);
+            KernelExp.InPlace(logTerms, c * count, count); // clamped at Floor; the same bits wherever the row starts
             TensorPrimitives.Add(total, row, total);
         }
         for (int c = 0; c < k; c++)
         {
             var row = logTerms.AsSpan(c * count, count);
             TensorPrimitives.Divide(row, total, row);
-        }
-    }
-
-    private void IsotropicLogTerms(double alpha, double sigma, double[] variances, ReadOnlySpan<double[]> x, int offset, int count, double[] logTerms)
-    {
-        for (int c = 0; c < k; c++)
-        {
-            double var = alpha * alpha * variances[c] + sigma * sigma;
-            NoSingular(var, c);
-            double constant = logWeights[c] - 0.5 * d * Math.Log(2 * Math.PI * var);
-            double half = -0.5 / var;
-            var row = logTerms.AsSpan(c * count, count);
-            row.Fill(0);
-            for (int j = 0; j < d; j++)
-                AccumulateSquaredDistance(x[j].AsSpan(offset, count), alpha * means[c][j], row);
-            // row = constant + half * |x - alpha mu|^2
-            TensorPrimitives.Multiply(row, half, row);
-            TensorPrimitives.Add(row, constant, row);
-        }
-    }
-
-    private void IsotropicScore(double alpha, double sigma, double[] variances, ReadOnlySpan<double[]> x, int offset, int count, double[] resp, Span<double[]> score)
-    {
-        for (int j = 0; j < d; j++)
-        {
-            var sj = score[j].AsSpan(offset, count);
-            var xj = x[j].AsSpan(offset, count);
-            sj.Clear();
-            for (int c = 0; c < k; c++)
-            {
-                double inv = 1.0 / (alpha * alpha * variances[c] + sigma * sigma);
-                // s_j -= r_c (x_j - alpha mu_cj) / c_c
-                SubtractWeightedResidual(xj, alpha * means[c][j], inv, resp.AsSpan(c * count, count), sj);
-            }
         }
     }
 
@@ -344,37 +353,6 @@ public sealed class BatchedOracle
         y.Fill(-alpha * rotatedMeans[c][j]);
         for (int r = 0; r < d; r++)
             TensorPrimitives.MultiplyAdd(x[r].AsSpan(offset, count), u[r * d + j], y, y);
-    }
-
-    private static void AccumulateSquaredDistance(ReadOnlySpan<double> xj, double center, Span<double> acc)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var cv = new Vector<double>(center);
-            for (; i <= xj.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var diff = new Vector<double>(xj[i..]) - cv;
-                (new Vector<double>(acc[i..]) + diff * diff).CopyTo(acc[i..]);
-            }
-        }
-        for (; i < xj.Length; i++) { double diff = xj[i] - center; acc[i] += diff * diff; }
-    }
-
-    private static void SubtractWeightedResidual(ReadOnlySpan<double> xj, double center, double inv, ReadOnlySpan<double> r, Span<double> s)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var cv = new Vector<double>(center);
-            var iv = new Vector<double>(inv);
-            for (; i <= xj.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var term = new Vector<double>(r[i..]) * (new Vector<double>(xj[i..]) - cv) * iv;
-                (new Vector<double>(s[i..]) - term).CopyTo(s[i..]);
-            }
-        }
-        for (; i < xj.Length; i++) s[i] -= r[i] * (xj[i] - center) * inv;
     }
 
     private static void NoSingular(double variance, int component)
