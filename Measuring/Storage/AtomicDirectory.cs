@@ -226,10 +226,14 @@ public static class AtomicDirectory
             }
         }
 
+        /// <summary>Retries of <see cref="Delete"/>, 20 ms apart: up to 2 s, since on a loaded machine the writer can keep
+        /// adding files for longer than the 0.1 s the first version allowed (the Ctrl-C test then found a staging left).</summary>
+        private const int DeleteAttempts = 100;
+
         /// <summary>Best effort, retried: the writer may still be adding files while a signal handler runs.</summary>
         public void Delete()
         {
-            for (int attempt = 0; attempt < 5 && Directory.Exists(staging); attempt++)
+            for (int attempt = 0; attempt < DeleteAttempts && Directory.Exists(staging); attempt++)
             {
                 try
                 {
