@@ -21,11 +21,11 @@ public static class Checkpoint
     private const int MaxConfigBytes = 1 << 16;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> atomically (temp file + rename).</summary>
-    public static void Save(DenoiserNetwork network, string path)
+    /// <summary>The checkpoint file's bytes for <paramref name="network"/>: the magic, the SHA-256 of the payload, then
+    /// the payload (config length, config JSON, TorchSharp weights). A caller with its own file policy writes these.</summary>
+    public static byte[] ToBytes(DenoiserNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
@@ -35,15 +35,27 @@ public static class Checkpoint
             network.save(writer);
         }
         var bytes = payload.ToArray();
+        return [.. Magic, .. SHA256.HashData(bytes), .. bytes];
+    }
+
+    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> (replacing it) through a hidden temporary
+    /// file renamed over it, so a reader never sees half a checkpoint. (Verified.Gpu has no storage layer; the CLI's
+    /// train verb writes <see cref="ToBytes"/> through Verified.Measuring's AtomicFile after its overwrite check.)</summary>
+    public static void Save(DenoiserNetwork network, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var bytes = ToBytes(network);
         var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Environment.ProcessId;
-        using (var file = File.Create(temp))
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
         {
-            file.Write(Magic);
-            file.Write(SHA256.HashData(bytes));
-            file.Write(bytes);
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
         }
-        File.Move(temp, full, overwrite: true);
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     /// <summary>Reads a network written by <see cref="Save"/>.</summary>

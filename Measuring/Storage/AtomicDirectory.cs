@@ -30,37 +30,39 @@ public static class AtomicDirectory
     /// <summary>Checks, before any work, that <paramref name="target"/> can be written: not a file, empty or
     /// Verified's own (marked), in a writable location; and removes stale staging directories of earlier runs.</summary>
     /// <exception cref="OutputDirectoryException">the target cannot be used; the message says why.</exception>
-    public static void Preflight(string target)
+    public static void Preflight(string target, string option = "--out")
     {
-        var (full, parent, name) = Locate(target);
-        if (File.Exists(full)) throw new OutputDirectoryException($"--out {target} is a file; pass a directory (a new, empty, or earlier report directory)");
+        var label = $"{option} {target}";
+        var (full, parent, name) = Locate(target, label);
+        if (File.Exists(full)) throw new OutputDirectoryException($"{label} is a file; pass a directory (a new, empty, or earlier report directory)");
         if (Directory.Exists(full))
         {
             if (!IsOwned(full) && Directory.EnumerateFileSystemEntries(full).Any())
-                throw new OutputDirectoryException($"--out {target} is a non-empty directory that Verified did not write (it has no {MarkerName} marker); " +
+                throw new OutputDirectoryException($"{label} is a non-empty directory that Verified did not write (it has no {MarkerName} marker); " +
                     "pass a new or empty directory, or one an earlier report wrote; nothing was touched");
-            ReadMarker(full, target);
-            Probe(full, target);
+            ReadMarker(full, label);
+            Probe(full, label);
         }
         CleanStaleStaging(parent, name);
-        Probe(NearestExisting(parent), target);
+        Probe(NearestExisting(parent), label);
     }
 
     /// <summary>Calls <paramref name="write"/> with a fresh staging directory, then moves its files into
     /// <paramref name="target"/> (see the class remarks). A failure leaves the target as it was.</summary>
     /// <exception cref="OutputDirectoryException">the target cannot be used, or a user's file has the name of an output file.</exception>
-    public static void Write(string target, Action<string> write)
+    public static void Write(string target, Action<string> write, string option = "--out")
     {
         ArgumentNullException.ThrowIfNull(write);
-        Preflight(target);
-        var (full, parent, name) = Locate(target);
+        Preflight(target, option);
+        var label = $"{option} {target}";
+        var (full, parent, name) = Locate(target, label);
         try
         {
             Directory.CreateDirectory(parent);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputDirectoryException($"--out {target}: cannot create {parent}: {e.Message}", e);
+            throw new OutputDirectoryException($"{label}: cannot create {parent}: {e.Message}", e);
         }
         var staging = Path.Combine(parent, $".{name}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
@@ -69,7 +71,7 @@ public static class AtomicDirectory
         {
             write(staging);
             if (Environment.GetEnvironmentVariable(HoldStagingVariable) is string hold && int.TryParse(hold, out int ms)) Thread.Sleep(ms);
-            Commit(full, staging, target);
+            Commit(full, staging, label);
         }
         finally
         {
@@ -80,26 +82,26 @@ public static class AtomicDirectory
     /// <summary>The files a marked directory lists as Verified's (empty when unmarked).</summary>
     public static IReadOnlyList<string> OwnedFiles(string directory) => ReadMarker(Path.GetFullPath(directory), directory);
 
-    private static (string Full, string Parent, string Name) Locate(string target)
+    private static (string Full, string Parent, string Name) Locate(string target, string label)
     {
         ArgumentNullException.ThrowIfNull(target);
         var full = Path.GetFullPath(target);
         if (full.Length > 1) full = full.TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(full);
-        if (string.IsNullOrEmpty(parent)) throw new OutputDirectoryException($"--out {target} is a file-system root; pass a directory below it");
+        if (string.IsNullOrEmpty(parent)) throw new OutputDirectoryException($"{label} is a file-system root; pass a directory below it");
         return (full, parent, Path.GetFileName(full));
     }
 
     private static bool IsOwned(string full) => File.Exists(Path.Combine(full, MarkerName));
 
-    private static List<string> ReadMarker(string full, string target)
+    private static List<string> ReadMarker(string full, string label)
     {
         var marker = Path.Combine(full, MarkerName);
         if (!File.Exists(marker)) return [];
         var entries = File.ReadAllLines(marker).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
         foreach (var e in entries)
             if (Path.IsPathRooted(e) || e.Split('/').Any(part => part is "" or "." or "..") || e == MarkerName)
-                throw new OutputDirectoryException($"--out {target}: its {MarkerName} marker lists '{e}', which is not a plain relative path; " +
+                throw new OutputDirectoryException($"{label}: its {MarkerName} marker lists '{e}', which is not a plain relative path; " +
                     "fix or delete the marker (nothing was touched)");
         return entries;
     }
@@ -111,7 +113,7 @@ public static class AtomicDirectory
         File.Move(temp, Path.Combine(full, MarkerName), overwrite: true);
     }
 
-    private static void Commit(string full, string staging, string target)
+    private static void Commit(string full, string staging, string label)
     {
         var written = Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(staging, f).Replace(Path.DirectorySeparatorChar, '/'))
@@ -122,11 +124,11 @@ public static class AtomicDirectory
             Directory.Move(staging, full);
             return;
         }
-        var old = ReadMarker(full, target);
+        var old = ReadMarker(full, label);
         var owned = old.ToHashSet(StringComparer.Ordinal);
         foreach (var f in written)
             if (!owned.Contains(f) && Path.Exists(Path.Combine(full, f)))
-                throw new OutputDirectoryException($"--out {target}: {f} exists there and Verified did not write it; move it away and rerun (nothing was touched)");
+                throw new OutputDirectoryException($"{label}: {f} exists there and Verified did not write it; move it away and rerun (nothing was touched)");
         // While files move, the marker lists old and new ones, so an interrupted commit leaves nothing unmarked.
         WriteMarker(full, old.Concat(written));
         foreach (var f in old.Except(written, StringComparer.Ordinal))
@@ -190,7 +192,7 @@ public static class AtomicDirectory
     }
 
     /// <summary>Creates and removes an empty directory in <paramref name="directory"/>: the cheapest proof that staging will work.</summary>
-    private static void Probe(string directory, string target)
+    private static void Probe(string directory, string label)
     {
         var probe = Path.Combine(directory, $".verified-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -200,7 +202,7 @@ public static class AtomicDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputDirectoryException($"--out {target}: {directory} is not writable ({e.Message}); pass a directory you can write to", e);
+            throw new OutputDirectoryException($"{label}: {directory} is not writable ({e.Message}); pass a directory you can write to", e);
         }
     }
 

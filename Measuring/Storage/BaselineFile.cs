@@ -85,13 +85,13 @@ public static class BaselineFile
             + ",\"points\":[\n" + string.Join(",\n", lines) + "\n]}\n";
     }
 
-    /// <summary>Writes both files, each atomically (temporary file renamed over the target).</summary>
+    /// <summary>Writes both files, each through <see cref="AtomicFile"/> (temporary file renamed over the target).</summary>
     public static void Save(ReportDocument document, string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var samples = SamplesPath(path);
-        WriteAtomically(samples, SerializeSamples(document));
-        WriteAtomically(path, SerializeMain(document, Path.GetFileName(samples)));
+        AtomicFile.WriteText(samples, SerializeSamples(document));
+        AtomicFile.WriteText(path, SerializeMain(document, Path.GetFileName(samples)));
     }
 
     /// <summary>Reads both files into a document holding what the gate compares (reasons empty, wall times 0).</summary>
@@ -203,22 +203,5 @@ public static class BaselineFile
             throw new InputFileException($"{path} is not a valid {what} file: it is truncated, not JSON, or has a missing or mistyped field{JsonErrors.Where(e)}; re-record it with: baseline --force", e);
         }
         return value ?? throw new InputFileException($"{path} holds JSON null instead of a {what} file; re-record it with: baseline --force");
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

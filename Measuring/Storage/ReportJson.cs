@@ -65,21 +65,7 @@ public static class ReportJson
         return Deserialize(text, path);
     }
 
-    /// <summary>Writes a file atomically: to a temporary file beside it, then renamed over the target.</summary>
-    public static void SaveAtomically(ReportDocument document, string path)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, Serialize(document));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> through <see cref="AtomicFile"/> (a reader
+    /// never sees a half-written file).</summary>
+    public static void SaveAtomically(ReportDocument document, string path) => AtomicFile.WriteText(path, Serialize(document));
 }

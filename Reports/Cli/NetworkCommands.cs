@@ -3,6 +3,7 @@ using Spectre.Console;
 using Verified.Gpu;
 using Verified.Reports.Network;
 using Verified.Reports.Output;
+using Verified.Reports.Storage;
 using Verified.Theory;
 
 namespace Verified.Reports.Cli;
@@ -18,7 +19,8 @@ public static class NetworkCommands
     public static Command Train()
     {
         var data = new RingDataOptions();
-        var output = new Option<FileInfo>("--out") { Description = "checkpoint file to write", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "checkpoint file to write (refuses an existing file unless --force)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
         var target = new Option<NetworkTarget>("--target") { Description = "Noise (DSM), Data, VPrediction, or Velocity (flow matching)", DefaultValueFactory = _ => NetworkTarget.Noise };
         var schedule = new Option<string?>("--schedule") { Description = "schedule: a report name (vp-linear, vp-cosine, edm, linear-interpolant, follmer; see the list verb) or its full name (default: vp-linear; linear-interpolant for Velocity)" };
         var hidden = new Option<int>("--hidden") { Description = "hidden width", DefaultValueFactory = _ => 96 };
@@ -30,9 +32,13 @@ public static class NetworkCommands
         var seed = new Option<ulong>("--seed") { Description = "seed (same seed: bit-identical weights)", DefaultValueFactory = _ => 1UL };
         var command = new Command("train", "Train a small denoiser MLP on Gaussian-ring data and save a checkpoint");
         data.AddTo(command);
-        foreach (var o in new Option[] { output, target, schedule, hidden, layers, steps, batch, rate, dropout, seed }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, force, target, schedule, hidden, layers, steps, batch, rate, dropout, seed }) command.Options.Add(o);
         command.SetAction(r => VerbRunner.Run(() =>
         {
+            var path = r.GetValue(output)!.FullName;
+            if (File.Exists(path) && !r.GetValue(force))
+                throw new UserErrorException($"--out {path} exists; pass --force to overwrite it (nothing was trained)");
+            if (Directory.Exists(path)) throw new UserErrorException($"--out {path} is a directory; pass a checkpoint file name");
             var mixture = data.Build(r);
             var kind = r.GetValue(target);
             if (kind == NetworkTarget.Score) throw new UserErrorException("--target Score is not trained here; train Noise (the score is -eps/sigma)");
@@ -58,8 +64,7 @@ public static class NetworkCommands
                     if (step % 50 == 0) task.Description = $"training {kind} network, loss {loss:F4}";
                 });
             });
-            var path = r.GetValue(output)!.FullName;
-            Checkpoint.Save(network, path);
+            AtomicFile.WriteBytes(path, Checkpoint.ToBytes(network));
             AnsiConsole.MarkupLine($"trained in [bold]{report!.Elapsed.TotalSeconds:F1} s[/], final loss {report.FinalLoss:F4}; saved {Markup.Escape(path)}");
             PrintErrors(NetworkStudy.ErrorCurve(new ModelUnderTest(Path.GetFileName(path), path, new NetworkTensorModel(network), mixture, kind), 2000));
             return ExitCodes.Ok;
@@ -91,11 +96,15 @@ public static class NetworkCommands
             int draws = r.GetValue(samples);
             if (draws < 2) throw new UserErrorException($"--samples must be >= 2, got {draws}");
             var path = r.GetValue(checkpoint)!.FullName;
+            var outDir = r.GetValue(folder)!.FullName;
+            // Before the study: a folder Verified did not write is refused with nothing measured and nothing touched.
+            AtomicDirectory.Preflight(outDir, "--out-dir");
             using var loaded = ModelOptions.LoadOne(path, () => data.Build(r));
             var curves = loaded.Models.Select(m => (m, Curve: PrintErrors(NetworkStudy.ErrorCurve(m, draws)))).ToList();
-            var (csv, png) = ErrorCurvePlot.Write(r.GetValue(folder)!.FullName, "network-error",
-                curves.Select(c => ($"{c.m.Name} ({c.m.Target})", (IReadOnlyList<NetworkErrorPoint>)c.Curve)).ToList());
-            AnsiConsole.MarkupLine($"wrote {Markup.Escape(csv)} and {Markup.Escape(png)}");
+            (string Csv, string Png) written = ("", "");
+            AtomicDirectory.Write(outDir, staging => written = ErrorCurvePlot.Write(staging, "network-error",
+                curves.Select(c => ($"{c.m.Name} ({c.m.Target})", (IReadOnlyList<NetworkErrorPoint>)c.Curve)).ToList()), "--out-dir");
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(Path.Combine(outDir, written.Csv))} and {Markup.Escape(Path.Combine(outDir, written.Png))}");
             bool all = true;
             foreach (var (m, curve) in curves)
             {

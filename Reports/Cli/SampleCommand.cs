@@ -16,30 +16,25 @@ public static class SampleCommand
         var sampler = new Option<string>("--sampler") { Description = "Sampler name (built-in or from --external).", Required = true };
         var outFile = new Option<string>("--out") { Description = "Output JSON file (refuses to overwrite one unless --force). Default: stdout." };
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists." };
-        var external = ExternalOption.Create();
-        var assemblies = new Option<string[]>("--assembly") { Description = "Also offer the samplers this .NET assembly exposes (as for report --assembly). Repeatable.", Arity = ArgumentArity.OneOrMore };
+        var sources = new SamplerOptions("(not used by sample: --sampler names the one sampler)");
         var command = new Command("sample", "Run one sampler on a case file and write the final batch, the NFE and the time of every model evaluation as JSON. Exit 0 written, 2 usage or input error.")
         {
-            caseFile, sampler, outFile, force, external, assemblies,
+            caseFile, sampler, outFile, force,
         };
+        sources.AddSourcesTo(command);
         command.SetAction(parse => VerbRunner.Run(() =>
         {
             string? target = parse.GetValue(outFile) is { Length: > 0 } o ? o : null;
             if (target is not null && File.Exists(target) && !parse.GetValue(force))
                 throw new UserErrorException($"--out {target} exists; pass --force to overwrite it");
             var c = SampleCase.Load(parse.GetValue(caseFile)!);
-            using var externals = ExternalOption.Start(parse.GetValue(external));
-            var catalog = Subjects.SamplerCatalog.BuiltIn;
-            try { foreach (var path in parse.GetValue(assemblies) ?? []) catalog = catalog.With(AssemblySamplers.Load(path)); }
-            catch (Subjects.SamplerNameClashException e) { throw new UserErrorException(e.Message); }
-            catalog = externals.Extend(catalog);
+            using var externals = sources.StartExternal(parse);
+            var (catalog, _) = sources.Catalog(parse, externals);
             string name = parse.GetValue(sampler)!;
             var subject = catalog.Find(name) ?? throw new UserErrorException(catalog.Unknown([name])!);
             var json = Run(subject.Instance(), c);
             if (target is null) { Console.Out.Write(json); Console.Out.WriteLine(); return ExitCodes.Ok; }
-            string temp = target + ".tmp-" + Guid.NewGuid().ToString("N");
-            File.WriteAllText(temp, json + "\n");
-            File.Move(temp, target, overwrite: true);
+            AtomicFile.WriteText(target, json + "\n");
             Console.Error.WriteLine($"written: {Path.GetFullPath(target)}");
             return ExitCodes.Ok;
         }));

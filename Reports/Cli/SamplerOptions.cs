@@ -39,6 +39,14 @@ public sealed class SamplerOptions
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Samplers);
+        AddSourcesTo(command);
+    }
+
+    /// <summary>Adds the options that say where samplers come from (all but --samplers) to <paramref name="command"/>:
+    /// for a verb that names its one sampler otherwise (sample --sampler).</summary>
+    public void AddSourcesTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Assemblies);
         command.Options.Add(OnlyAssembly);
         command.Options.Add(Tensor);
@@ -58,10 +66,24 @@ public sealed class SamplerOptions
     internal RunRequest Request(ParseResult parse, Preset preset, IReadOnlyList<string>? problems, ExternalSession? externals)
     {
         ArgumentNullException.ThrowIfNull(parse);
+        var (catalog, custom) = Catalog(parse, externals);
+        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems, custom ? catalog : null);
+        if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
+        return request;
+    }
+
+    /// <summary>The catalog these options name: the built-ins (unless --only-assembly), then each --assembly, the
+    /// --tensor subjects and the samplers of <paramref name="externals"/>; <c>Custom</c> when anything was added.</summary>
+    /// <exception cref="UserErrorException">an assembly cannot be loaded or exposes no sampler, a name clashes, or
+    /// --only-assembly was given without a source.</exception>
+    internal (SamplerCatalog Catalog, bool Custom) Catalog(ParseResult parse, ExternalSession? externals)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
         var paths = parse.GetValue(Assemblies) ?? [];
         bool only = parse.GetValue(OnlyAssembly);
         var dtypes = ReportCommand.Split(parse.GetValue(Tensor)) ?? [];
-        if (only && paths.Length == 0 && dtypes.Count == 0) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll (or --tensor DTYPE)");
+        bool external = externals is { IsEmpty: false };
+        if (only && paths.Length == 0 && dtypes.Count == 0 && !external) throw new UserErrorException("--only-assembly needs at least one --assembly PATH.dll (or --tensor DTYPE, or --external COMMAND)");
         var catalog = only ? SamplerCatalog.Empty : SamplerCatalog.BuiltIn;
         try
         {
@@ -72,11 +94,7 @@ public sealed class SamplerOptions
         {
             throw new UserErrorException(e.Message);
         }
-        bool external = externals is { IsEmpty: false };
         if (external) catalog = externals!.Extend(catalog);
-        bool custom = paths.Length > 0 || dtypes.Count > 0 || external;
-        var request = new RunRequest(preset, ReportCommand.Split(parse.GetValue(Samplers)), problems, custom ? catalog : null);
-        if (ReportRunner.Validate(request) is string problem) throw new UserErrorException(problem);
-        return request;
+        return (catalog, paths.Length > 0 || dtypes.Count > 0 || external);
     }
 }

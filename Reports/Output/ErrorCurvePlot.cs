@@ -35,20 +35,19 @@ public static class ErrorCurvePlot
         return plot.GetImageBytes(800, 500, ImageFormat.Png);
     }
 
-    /// <summary>Writes <c>name.csv</c> and <c>name.png</c> into <paramref name="folder"/> (each to a temporary file, then
-    /// renamed, so a failure never leaves a half-written output); returns the two paths.</summary>
+    /// <summary>Writes <c>name.csv</c> and <c>name.png</c> into <paramref name="folder"/> (plain writes: a verb calls this
+    /// inside <see cref="Storage.AtomicDirectory.Write"/>'s staging directory, which decides what may be replaced);
+    /// returns the two file names.</summary>
     public static (string Csv, string Png) Write(string folder, string name, IReadOnlyList<(string Label, IReadOnlyList<NetworkErrorPoint> Curve)> curves)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var lines = Csv(curves);
         var png = Png(curves);
-        Directory.CreateDirectory(folder);
-        var csvPath = Path.Combine(folder, name + ".csv");
-        var pngPath = Path.Combine(folder, name + ".png");
-        WriteAtomically(csvPath, tmp => File.WriteAllLines(tmp, lines));
-        WriteAtomically(pngPath, tmp => File.WriteAllBytes(tmp, png));
-        return (csvPath, pngPath);
+        string csvName = name + ".csv", pngName = name + ".png";
+        File.WriteAllLines(Path.Combine(folder, csvName), lines);
+        File.WriteAllBytes(Path.Combine(folder, pngName), png);
+        return (csvName, pngName);
     }
 
     private static void Check(IReadOnlyList<(string Label, IReadOnlyList<NetworkErrorPoint> Curve)> curves)
@@ -58,11 +57,4 @@ public static class ErrorCurvePlot
     }
 
     private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        var tmp = path + ".tmp" + Path.GetExtension(path);
-        write(tmp);
-        File.Move(tmp, path, overwrite: true);
-    }
 }
