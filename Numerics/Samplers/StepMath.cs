@@ -9,7 +9,8 @@ public static class StepMath
     public static void ReverseDrift(SamplingRun run, ReadOnlySpan<double> x, double t, double noiseShare, Span<double> output)
     {
         run.View.Score(x, t, output);
-        double f = run.Schedule.Drift(t), g2 = run.Schedule.G2(t);
+        var at = run.Schedule.At(t); // one domain check for f and g2 (the same values as Drift(t), G2(t))
+        double f = at.Drift, g2 = at.G2;
         for (int j = 0; j < x.Length; j++) output[j] = f * x[j] - 0.5 * (1.0 + noiseShare) * g2 * output[j];
     }
 

@@ -81,10 +81,9 @@ let discreteOptimumCheck =
 
 let tests =
     testList "Claims.DdpmDdim" [
-        testProp "[C7.6] q(x_{i-1}|x_i,x0) = N(mu~_i, beta~_i I): chain formulas equal the exact Gaussian conditional, and the noise form of mu~ agrees" <| fun (p: PointSeed) (f: InteriorFraction) ->
+        testProp "[C7.6] q(x_{i-1}|x_i,x0) = N(mu~_i, beta~_i I): chain formulas equal the exact Gaussian conditional, and the noise form of mu~ agrees" <| fun (Normal2 x0) (Normal2 xi) (f: InteriorFraction) ->
             let chain = DiscreteSchedule.Linear 200
             let i = 2 + int (f.Value * 197.0)
-            let x0, xi = p.Value[0..1], p.Value[2..3]
             let b, ab, ab1 = chain.Beta i, chain.AlphaBar i, chain.AlphaBar(i - 1)
             let muTilde = Array.init 2 (fun j -> sqrt ab1 * b / (1.0 - ab) * x0[j] + sqrt (1.0 - b) * (1.0 - ab1) / (1.0 - ab) * xi[j])
             let data = GaussianFlow(x0, Array2D.zeroCreate 2 2, chain.Continuise())

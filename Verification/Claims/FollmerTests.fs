@@ -40,10 +40,9 @@ let tests =
             let viaVp = vpOracle.LogDensity(xVp, t) - float x.Length * log a
             Expect.isLessThan (Tolerances.relativeScalar 1.0 (fOracle.LogDensity(x, 1.0 - a * a)) viaVp) 1e-9 "log densities"
 
-        testProp "[CF.3] bridge step law equals the exact conditional law of the Föllmer process given X_s = x and Y = y" <| fun (f: InteriorFraction) (g: InteriorFraction) (p: PointSeed) ->
+        testProp "[CF.3] bridge step law equals the exact conditional law of the Föllmer process given X_s = x and Y = y" <| fun (f: InteriorFraction) (g: InteriorFraction) (Normal3 y) (Normal3 x) ->
             let s = 0.05 + 0.85 * f.Value
             let s' = s + (0.99 - s) * g.Value
-            let y, x = p.Value[0..2], p.Value[3..5]
             // data = the point mass at y: ReverseTransition gives the law of x_{t'} given x_t (t = 1 - s) under the forward schedule
             let data = GaussianFlow(y, Array2D.zeroCreate 3 3, Schedules.Follmer())
             let mean, cov = data.ReverseTransition(x, 1.0 - s, 1.0 - s')

@@ -83,8 +83,8 @@ let marginalLawCheck (mixture: GaussianMixture) (schedule: Schedule) (t: float) 
 
 let tests =
     testList "Claims.ForwardProcess" [
-        testProp "[C1.1] conditional score = -(x - alpha x0)/sigma^2 and = gradient of log p_t(x|x0) by differences" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let x0 = Array.init 3 (fun i -> 2.0 * p.Value[10 + i])
+        testProp "[C1.1] conditional score = -(x - alpha x0)/sigma^2 and = gradient of log p_t(x|x0) by differences" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (Normal3 z) ->
+            let x0 = Array.map ((*) 2.0) z
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value
@@ -95,15 +95,15 @@ let tests =
             let fd = Differences.gradient (fun y -> oracle.LogDensity(y, t)) x (Residuals.spaceStep s t)
             Expect.isLessThan (Tolerances.relativeError 1.0 score fd) Tolerances.finiteDifference "finite differences"
 
-        testProp "[C1.2] [CD.1] conditional velocity solves the continuity equation of p_t(x|x0)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let x0 = Array.init 2 (fun i -> 2.0 * p.Value[20 + i])
+        testProp "[C1.2] [CD.1] conditional velocity solves the continuity equation of p_t(x|x0)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (Normal2 z) ->
+            let x0 = Array.map ((*) 2.0) z
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value
             Residuals.expectBoth (continuityResiduals oracle (conditionalVelocity s x0) x t) "continuity"
 
-        testProp "[C1.3] conditional velocity = f x - (1/2) g2 grad log p_t(x|x0)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let x0 = Array.init 3 (fun i -> 2.0 * p.Value[30 + i])
+        testProp "[C1.3] conditional velocity = f x - (1/2) g2 grad log p_t(x|x0)" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (Normal3 z) ->
+            let x0 = Array.map ((*) 2.0) z
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value
@@ -111,8 +111,8 @@ let tests =
             let scoreForm = Array.init 3 (fun i -> s.Drift t * x[i] - 0.5 * s.G2 t * score[i])
             Expect.isLessThan (Tolerances.relativeError 1.0 (conditionalVelocity s x0 x t) scoreForm) 1e-9 "score form"
 
-        testProp "[C1.4] [CE.1] p_t(x|x0) solves the Fokker–Planck equation of dx = f x dt + g dW" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
-            let x0 = Array.init 2 (fun i -> 2.0 * p.Value[40 + i])
+        testProp "[C1.4] [CE.1] p_t(x|x0) solves the Fokker–Planck equation of dx = f x dt + g dW" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (Normal2 z) ->
+            let x0 = Array.map ((*) 2.0) z
             let oracle = conditionalOracle x0 s
             let t = interiorTime s f.Value
             let x = pointNear oracle.Mixture s t p.Value

@@ -111,17 +111,16 @@ let tests =
                 let slope = (losses[4] - losses[3]) / 2e-4
                 Expect.isLessThan (abs (slope / curvature)) 1e-6 (sprintf "the tilt that minimises L is 0 (%s, slope %g)" s.Name slope)
 
-        testProp "[C6.2] classifier guidance in noise form: eps - w sigma grad log p(c|x) with eps from the dense posterior mean and the gradient by finite differences" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
+        testProp "[C6.2] classifier guidance in noise form: eps - w sigma grad log p(c|x) with eps from the dense posterior mean and the gradient by finite differences" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (GuidanceScale w) ->
             // Not the guided score times -sigma (the implementation's own rearrangement): eps = (x - alpha E[x0|x])/sigma
             // from Exact.Posterior, the classifier gradient by differences of log p_t(c | x).
             let cc, t, x, c = setup spec s f p
-            let w = 3.0 * p.Value[33]
             let mean = (Exact.Posterior(cc.Oracle.Mixture, s, x, t)).Mean
             let classifier = Differences.gradient (fun y -> cc.LogClassPosterior(y, t, c)) x (Residuals.spaceStep s t)
             let expected = Array.init x.Length (fun i -> (x[i] - s.Alpha t * mean[i]) / s.Sigma t - w * s.Sigma t * classifier[i])
             Expect.isLessThan (Tolerances.relativeError 1.0 (cc.ClassifierGuidedNoise(x, t, c, w)) expected) Tolerances.finiteDifference "eps_w"
 
-        testProp "[C6.3] classifier-free guidance: eps(x,c) = E[eps|x,c] (dense posterior of class c); w = 1 conditional, w = 0 unconditional, w > 1 the noise form of the tilted density" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
+        testProp "[C6.3] classifier-free guidance: eps(x,c) = E[eps|x,c] (dense posterior of class c); w = 1 conditional, w = 0 unconditional, w > 1 the noise form of the tilted density" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (StrongGuidance w) ->
             let cc, t, x, c = setup spec s f p
             let close a b what = Expect.isLessThan (Tolerances.relativeError 1.0 a b) 1e-7 what
             let mean = (Exact.Posterior(cc.ClassMixture c, s, x, t)).Mean
@@ -131,14 +130,12 @@ let tests =
             close (cc.ClassifierFreeGuidedNoise(x, t, c, 0.0)) (cc.Oracle.ExpectedNoise(x, t)) "w = 0"
             // Beyond w = 1 (the (1 + w') form's range) the exact CFG predictor is -sigma times the score of the tilted
             // density p_t(x) p_t(c | x)^w, here by finite differences of the log densities (not the convention rearranged).
-            let w = 1.0 + 2.0 * abs p.Value[34]
             let tiltedScore = Differences.gradient (fun y -> cc.Oracle.LogDensity(y, t) + w * cc.LogClassPosterior(y, t, c)) x (Residuals.spaceStep s t)
             Expect.isLessThan (Tolerances.relativeError 1.0 (cc.ClassifierFreeGuidedNoise(x, t, c, w)) (tiltedScore |> Array.map (fun v -> -s.Sigma t * v)))
                 Tolerances.finiteDifference (sprintf "w = %g: -sigma grad log p p(c|x)^w" w)
 
-        testProp "[C6.4] the guided score at scale w is the score of the tilted density p_t(x) p_t(c|x)^w (finite differences)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
+        testProp "[C6.4] the guided score at scale w is the score of the tilted density p_t(x) p_t(c|x)^w (finite differences)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (GuidanceScale w) ->
             let cc, t, x, c = setup spec s f p
-            let w = 4.0 * p.Value[35]
             let tilted (y: float[]) = cc.Oracle.LogDensity(y, t) + w * cc.LogClassPosterior(y, t, c)
             let fd = Differences.gradient tilted x (Residuals.spaceStep s t)
             Expect.isLessThan (Tolerances.relativeError 1.0 (cc.ClassifierGuidedScore(x, t, c, w)) fd) Tolerances.finiteDifference (sprintf "w = %g" w)

@@ -46,10 +46,9 @@ let tests =
             let oracle, t, x = oracleCase spec s f p
             Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle (fun _ -> 0.0)) (fun _ -> 0.0) x t) "reverse continuity"
 
-        testProp "[C3.5] generalised family: every gamma >= 0 gives density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
+        testProp "[C3.5] generalised family: every gamma >= 0 gives density path q_tau" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (noise: ExtraNoise) ->
             let oracle, t, x = oracleCase spec s f p
-            // gamma^2(t) = c g2(t) + k with c and k drawn from the point seed: time-dependent, not tied to g2.
-            let c, k = abs p.Value[50], 0.5 * abs p.Value[51]
+            let c, k = noise.C, noise.K
             let gamma2 (u: float) = c * s.G2 u + k
             Residuals.expectBoth (reverseResiduals oracle (generalisedDrift oracle gamma2) gamma2 x t) (sprintf "gamma^2 = %g g2 + %g" c k)
     ]

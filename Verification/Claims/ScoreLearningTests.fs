@@ -112,9 +112,8 @@ let tests =
             let oracle, t, x = oracleCase spec s f p
             Expect.isLessThan (tweedieGap (fun t -> s.Sigma t ** 2.0) oracle x t) 1e-7 "Tweedie"
 
-        testProp "[C4.3] parameterisations round-trip: eps <-> score, eps <-> x0, x0 <-> velocity, eps <-> v-prediction" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
+        testProp "[C4.3] parameterisations round-trip: eps <-> score, eps <-> x0, x0 <-> velocity, eps <-> v-prediction" <| fun (ValidSchedule s) (f: InteriorFraction) (Normal3 x) (Normal3 eps) ->
             let t = interiorTime s f.Value
-            let x, eps = p.Value[0..2], p.Value[3..5]
             let close a b what = Expect.isLessThan (Tolerances.relativeError 1.0 a b) 1e-9 what
             close (Parameterisation.ScoreToNoise(s, x, Parameterisation.NoiseToScore(s, x, eps, t), t)) eps "score"
             close (Parameterisation.DataToNoise(s, x, Parameterisation.NoiseToData(s, x, eps, t), t)) eps "x0"

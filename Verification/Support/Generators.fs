@@ -37,9 +37,31 @@ type MixtureSpec =
 type InteriorFraction = InteriorFraction of float
     with member this.Value = let (InteriorFraction u) = this in u
 
-/// A standard-normal seed vector for a test point (scaled by the property into the data's range).
+/// The seed of a test point near the noised data (see pointNear): eight standard normals, the first picking the
+/// mixture component, the next d the perturbation. Only pointNear and oracleCase read it; a property's other
+/// inputs have generators of their own below.
 type PointSeed = PointSeed of float[]
     with member this.Value = let (PointSeed v) = this in v
+
+/// A standard-normal vector in R^2 (a data point, a state, a noise draw: the property names and scales it).
+type Normal2 = Normal2 of float[]
+    with override this.ToString() = let (Normal2 v) = this in sprintf "%A" v
+
+/// A standard-normal vector in R^3.
+type Normal3 = Normal3 of float[]
+    with override this.ToString() = let (Normal3 v) = this in sprintf "%A" v
+
+/// A guidance scale w of either sign, w = 4 Z with Z standard normal (both classifier and classifier-free guidance
+/// are defined for every real w; the usual range w in [0, 10] sits inside this law's bulk).
+type GuidanceScale = GuidanceScale of float
+
+/// A classifier-free guidance scale beyond the conditional one, w = 1 + 2 |Z| > 1 (where the exact CFG predictor is
+/// the noise of a tilted density rather than an interpolation of the two predictors).
+type StrongGuidance = StrongGuidance of float
+
+/// The extra noise of the generalised reverse family (C3.5): gamma^2(t) = C g2(t) + K with C = |Z1| and K = |Z2| / 2,
+/// time-dependent and not tied to g2.
+type ExtraNoise = { C: float; K: float }
 
 let private uniform lo hi = Gen.choose (0, 1_000_000) |> Gen.map (fun i -> lo + (hi - lo) * float i / 1e6)
 // Box-Muller; u = 1 is possible on this grid, so the radius is clamped at 0 (log(1 + 1e-12) > 0 would give NaN).
@@ -90,7 +112,12 @@ type Arbitraries =
     static member Schedule() : Arbitrary<ValidSchedule> = Arb.fromGen (Gen.map ValidSchedule scheduleGen)
     static member Mixture() : Arbitrary<MixtureSpec> = Arb.fromGenShrink (mixtureGen 4 4, shrinkMixture)
     static member Fraction() : Arbitrary<InteriorFraction> = Arb.fromGen (Gen.map InteriorFraction (uniform 0.05 0.95))
-    static member Point() : Arbitrary<PointSeed> = Arb.fromGen (Gen.map PointSeed (Gen.arrayOfLength 64 normal))
+    static member Point() : Arbitrary<PointSeed> = Arb.fromGen (Gen.map PointSeed (Gen.arrayOfLength 8 normal))
+    static member Normal2() : Arbitrary<Normal2> = Arb.fromGen (Gen.map Normal2 (Gen.arrayOfLength 2 normal))
+    static member Normal3() : Arbitrary<Normal3> = Arb.fromGen (Gen.map Normal3 (Gen.arrayOfLength 3 normal))
+    static member Guidance() : Arbitrary<GuidanceScale> = Arb.fromGen (Gen.map (fun z -> GuidanceScale (4.0 * z)) normal)
+    static member StrongGuidance() : Arbitrary<StrongGuidance> = Arb.fromGen (Gen.map (fun z -> StrongGuidance (1.0 + 2.0 * abs z)) normal)
+    static member ExtraNoise() : Arbitrary<ExtraNoise> = Arb.fromGen (Gen.map2 (fun a b -> { C = abs a; K = 0.5 * abs b }) normal normal)
 
 /// An interior time: the fraction u of the domain [TMin, TMax].
 let interiorTime (s: Schedule) (u: float) = s.TMin + u * (s.TMax - s.TMin)
