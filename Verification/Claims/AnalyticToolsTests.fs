@@ -191,6 +191,7 @@ let tests =
         testCase "[CC.1] Riemann sums of (g/alpha)^2 converge to sigma^2/alpha^2 |_a^b for every schedule (variance of the Riemann–Itô sum)" <| fun () ->
             for s in allSchedules () do
                 let err = riemannError s
+                // the Riemann sum's discretisation error at n = 4000 (its order is the claim of the test above)
                 Expect.isLessThan (err 4000) 1e-5 (sprintf "%s: relative error" s.Name)
                 Expect.isGreaterThan (err 1000 / err 2000) 3.5 (sprintf "%s: midpoint rule converges at order 2" s.Name)
 
@@ -200,8 +201,8 @@ let tests =
             let mean = (Exact.Posterior(oracle.Mixture, s, x, t)).Mean
             let averaged = Array.init x.Length (fun i -> -(x[i] - a * mean[i]) / (sg * sg))
             let byDensity = Differences.gradient (fun y -> oracle.LogDensity(y, t)) x (Residuals.spaceStep s t)
-            Expect.isLessThan (Tolerances.relativeError 1.0 averaged byDensity) 1e-6 "posterior average vs density derivative"
-            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.Score(x, t)) averaged) 1e-7 "oracle score vs posterior average"
+            Expect.isLessThan (Tolerances.relativeError 1.0 averaged byDensity) Tolerances.finiteDifference "posterior average vs density derivative"
+            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.Score(x, t)) averaged) Tolerances.densePosterior "oracle score vs posterior average"
     ]
 
 let statistical =

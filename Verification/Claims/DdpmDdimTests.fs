@@ -88,11 +88,12 @@ let tests =
             let muTilde = Array.init 2 (fun j -> sqrt ab1 * b / (1.0 - ab) * x0[j] + sqrt (1.0 - b) * (1.0 - ab1) / (1.0 - ab) * xi[j])
             let data = GaussianFlow(x0, Array2D.zeroCreate 2 2, chain.Continuise())
             let mean, cov = data.ReverseTransition(xi, chain.Time i, chain.Time(i - 1))
-            Expect.isLessThan (Tolerances.relativeError 1.0 muTilde mean) 1e-9 "mu~"
+            Expect.isLessThan (Tolerances.relativeError 1.0 muTilde mean) Tolerances.twoRoutes "mu~"
+            // beta~ is O(1e-4) at the first steps and comes from 1 - alphabar cancellations: 1e-8 relative, not round-off
             Expect.isLessThan (Tolerances.relativeScalar 1e-12 cov[0, 0] (chain.BetaTilde i)) 1e-8 "beta~"
             let eps = Array.init 2 (fun j -> (xi[j] - sqrt ab * x0[j]) / sqrt (1.0 - ab))
             let noiseForm = Array.init 2 (fun j -> (xi[j] - b / sqrt (1.0 - ab) * eps[j]) / sqrt (1.0 - b))
-            Expect.isLessThan (Tolerances.relativeError 1.0 noiseForm muTilde) 1e-9 "noise form"
+            Expect.isLessThan (Tolerances.relativeError 1.0 noiseForm muTilde) Tolerances.twoRoutes "noise form"
 
         testProp "[C7.8] (a) DDPM mean and reverse-SDE EM mean agree to O(h^2) per step: the gap divides by ~4 when h halves" <| fun (spec: MixtureSpec) (f: InteriorFraction) (p: PointSeed) ->
             let s = Schedules.VpLinear()
@@ -115,6 +116,7 @@ let tests =
                     path
                 let a, b = trace (Ddim 0.0), trace (DpmSolver1())
                 for k in 0 .. a.Count - 1 do
+                    // one update written in two arrangements, step by step: a few ulps
                     Expect.isLessThan (Tolerances.relativeError 1.0 a[k] b[k]) 1e-12 (sprintf "%s step %d" s.Name k)
 
         testCase "[C7.11] DDIM(eta = 1) equals DDPM ancestral with beta~ to round-off (same noise) on VP schedules and discrete grids" <| fun () ->
@@ -124,6 +126,7 @@ let tests =
                              Schedules.VpCosine(), TimeGrids.UniformTime(Schedules.VpCosine(), 30, 0.99, 1e-3) ] do
                 let model = OracleModel(labelledMixture, s)
                 let run (sampler: Sampler) = (sampler.Sample(model, ReadOnlySpan [| -0.3; 0.8 |], grid, SeededNoise 5UL)).State
+                // 20-30 steps of two arrangements of one update: round-off accumulates over the steps
                 Expect.isLessThan (Tolerances.relativeError 1.0 (run (Ddim 1.0)) (run (Ddpm DdpmVariance.BetaTilde))) 1e-10 s.Name
     ]
 

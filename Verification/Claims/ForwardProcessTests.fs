@@ -91,6 +91,7 @@ let tests =
             let a, sg = s.Alpha t, s.Sigma t
             let closed = Array.init 3 (fun i -> -(x[i] - a * x0[i]) / (sg * sg))
             let score = oracle.Score(x, t)
+            // a one-component oracle against its closed form: ulps times the 1/sigma^2 scale
             Expect.isLessThan (Tolerances.relativeError 1.0 score closed) 1e-10 "closed form"
             let fd = Differences.gradient (fun y -> oracle.LogDensity(y, t)) x (Residuals.spaceStep s t)
             Expect.isLessThan (Tolerances.relativeError 1.0 score fd) Tolerances.finiteDifference "finite differences"
@@ -109,7 +110,7 @@ let tests =
             let x = pointNear oracle.Mixture s t p.Value
             let score = oracle.Score(x, t)
             let scoreForm = Array.init 3 (fun i -> s.Drift t * x[i] - 0.5 * s.G2 t * score[i])
-            Expect.isLessThan (Tolerances.relativeError 1.0 (conditionalVelocity s x0 x t) scoreForm) 1e-9 "score form"
+            Expect.isLessThan (Tolerances.relativeError 1.0 (conditionalVelocity s x0 x t) scoreForm) Tolerances.twoRoutes "score form"
 
         testProp "[C1.4] [CE.1] p_t(x|x0) solves the Fokker–Planck equation of dx = f x dt + g dW" <| fun (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) (Normal2 z) ->
             let x0 = Array.map ((*) 2.0) z
@@ -126,7 +127,7 @@ let tests =
             let oracle, t, x = oracleCase spec s f p
             let posterior = Exact.Posterior(oracle.Mixture, s, x, t)
             let averaged = conditionalVelocity s posterior.Mean x t // v(x|x0) is affine in x0
-            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.Velocity(x, t)) averaged) 1e-7 "posterior average"
+            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.Velocity(x, t)) averaged) Tolerances.densePosterior "posterior average"
 
         testProp "[C2.2] [CE.1] p_t solves the Fokker–Planck equation of the marginal SDE" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = oracleCase spec s f p

@@ -47,6 +47,7 @@ let tests =
                     let mid = (float i - 0.5) / n // derivative inside step i, away from the knots
                     let h = 0.05 / n
                     let beta = -2.0 * Differences.derivative (fun u -> log (s.Alpha u)) mid h
+                    // a central difference with h = 0.05/n inside a step: truncation ~h^2 |(log alpha)'''|
                     Expect.isLessThan (Tolerances.relativeScalar 1.0 (s.G2 mid) beta) 1e-7 (sprintf "%s step %d" chain.Name i)
 
         testCase "[C7.4] discretising VP-linear: beta_i = 1 - exp(-B_i), B_i = int beta over the step (Simpson)" <| fun () ->

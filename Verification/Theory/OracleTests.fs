@@ -65,13 +65,14 @@ let tests =
             let a, sg = s.Alpha t, s.Sigma t
             let score = oracle.Score(x, t)
             let tweedie = Array.init x.Length (fun i -> (x[i] + sg * sg * score[i]) / a)
-            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.PosteriorMean(x, t)) tweedie) 1e-9 (sprintf "t=%g" t)
+            Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.PosteriorMean(x, t)) tweedie) Tolerances.twoRoutes (sprintf "t=%g" t)
 
         testProp "[C4.2] E[eps|x] = (x - alpha E[x0|x]) / sigma equals -sigma score" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
             let oracle, t, x = oracleCase spec s f p
             let a, sg = s.Alpha t, s.Sigma t
             let m = oracle.PosteriorMean(x, t)
             let viaPosterior = Array.init x.Length (fun i -> (x[i] - a * m[i]) / sg)
+            // through the posterior mean of near-singular components (the generators' 'near-singular' kind): a linear solve each
             Expect.isLessThan (Tolerances.relativeError 1.0 (oracle.ExpectedNoise(x, t)) viaPosterior) 1e-8 (sprintf "t=%g" t)
 
         testProp "[C4.2] posterior covariance equals second-order Tweedie (sigma^2/alpha^2)(I + sigma^2 H)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
@@ -83,6 +84,7 @@ let tests =
             let d = x.Length
             let expected = Array2D.init d d (fun i j -> (sg * sg / (a * a)) * ((if i = j then 1.0 else 0.0) + sg * sg * h[i, j]))
             let flat (m: float[,]) = [| for i in 0 .. d - 1 do for j in 0 .. d - 1 -> m[i, j] |]
+            // the posterior covariance against the Hessian form: both through near-singular component covariances
             Expect.isLessThan (Tolerances.relativeError 1.0 (flat cov) (flat expected)) 1e-8 (sprintf "t=%g" t)
 
         testProp "responsibilities equal the Bayes weights w_k N(x; alpha mu_k, C_k) / p_t(x) of the dense posterior (independent code path)" <| fun (spec: MixtureSpec) (ValidSchedule s) (f: InteriorFraction) (p: PointSeed) ->
@@ -91,7 +93,7 @@ let tests =
             let oracle, t, x = oracleCase spec s f p
             let r = oracle.Responsibilities(x, t)
             let exact = (Exact.Posterior(oracle.Mixture, s, x, t)).Weights
-            Expect.isLessThan (Array.fold2 (fun acc a b -> max acc (abs (a - b))) 0.0 r exact) 1e-9 "responsibilities vs dense Bayes weights"
+            Expect.isLessThan (Array.fold2 (fun acc a b -> max acc (abs (a - b))) 0.0 r exact) Tolerances.twoRoutes "responsibilities vs dense Bayes weights"
 
         testCase "d = 64, K = 32: score and time derivative against finite differences, including t within 1e-6 of both ends" <| fun () ->
             let mixture = randomMixture 7 64 32

@@ -49,6 +49,7 @@ let tests =
                     let rel side =
                         let u = t + side * delta
                         if s.IsInDomain u then Tolerances.relativeScalar 1.0 (s.G2 t) (-2.0 * (s.Alpha u - a) / (side * delta) / a) else infinity
+                    // a one-sided difference with delta = 1e-7 t: truncation ~delta, round-off ~eps/delta
                     Expect.isLessThan (min (rel 1.0) (rel -1.0)) 1e-4 (sprintf "%s g2 vs -2a'/a (finite difference) at %g" s.Name t)
                     Expect.isLessThan (Tolerances.relativeScalar 1.0 (s.G2 t) (s.G2Generic t)) 1e-8 (sprintf "%s closed vs generic g2 at %g" s.Name t)
 
