@@ -60,7 +60,7 @@ public sealed class DenoiserNetwork : nn.Module
         var parts = new List<Tensor> { x, tau, LogSnrFeature(t) };
         if (Config.Frequencies > 0)
         {
-            var k = pow(2.0, arange(Config.Frequencies, ScalarType.Float32, x.device)) * Math.PI;
+            var k = exp2(arange(Config.Frequencies, ScalarType.Float32, x.device)) * Math.PI; // 2^j exactly; pow(2.0, .) would take a finalizer-freed Scalar
             var angles = tau * k.unsqueeze(0);
             parts.Add(angles.sin());
             parts.Add(angles.cos());

@@ -59,9 +59,9 @@ public static class OracleComparison
             var (xt, _) = Noised(oracle, t, samples, seed + (ulong)i);
             var f = Read(learned, model.Kind, xt, t);
             var fStar = Read(exact, model.Kind, xt, t);
-            var sq = (f - fStar).pow(2).sum(1) / oracle.Dimension;
+            var sq = SquaredNorm(f - fStar) / oracle.Dimension;
             var (mean, se) = MeanAndError(sq);
-            result[i] = new NetworkErrorPoint(t, mean, se, (fStar.pow(2).sum(1) / oracle.Dimension).mean().item<double>());
+            result[i] = new NetworkErrorPoint(t, mean, se, (SquaredNorm(fStar) / oracle.Dimension).mean().item<double>());
         }
         return result;
     }
@@ -78,9 +78,9 @@ public static class OracleComparison
         var epsTheta = new TensorModelView(model).Noise(xt, t);
         var epsStar = oracle.ExpectedNoise(xt, t);
         double d = oracle.Dimension;
-        var loss = (epsTheta - eps).pow(2).sum(1) / d;
-        var excess = (epsTheta - epsStar).pow(2).sum(1) / d;
-        var irreducible = (eps - epsStar).pow(2).sum(1) / d;
+        var loss = SquaredNorm(epsTheta - eps) / d;
+        var excess = SquaredNorm(epsTheta - epsStar) / d;
+        var irreducible = SquaredNorm(eps - epsStar) / d;
         var (cross, crossSe) = MeanAndError(loss - excess - irreducible);
         return new DsmDecomposition(t, loss.mean().item<double>(), excess.mean().item<double>(), irreducible.mean().item<double>(), cross, crossSe);
     }
@@ -103,6 +103,10 @@ public static class OracleComparison
         var eps = randn([samples, oracle.Dimension], ScalarType.Float64, CPU, generator: generator).to(oracle.DType, oracle.Device);
         return (x0 * oracle.Schedule.Alpha(t) + eps * oracle.Schedule.Sigma(t), eps);
     }
+
+    /// <summary>|v|^2 per row, as v * v: square() and pow(2) hand libtorch a temporary Scalar that TorchSharp 0.107 frees
+    /// by finalizer, which pow reads late (docs/GPU.md, "Scalars").</summary>
+    private static Tensor SquaredNorm(Tensor v) => (v * v).sum(1);
 
     private static (double Mean, double StandardError) MeanAndError(Tensor values)
     {

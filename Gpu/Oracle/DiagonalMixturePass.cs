@@ -55,7 +55,7 @@ internal sealed class DiagonalMixturePass : IDisposable
         var xt = x.t().contiguous();                                     // [d, n]
         var logTerms = equalVariances
             ? matmul(g, xt).add_(h)                                      // [K, n]; the common -|x|^2 / (2C) cancels
-            : matmul(cat([g, inv * -0.5], 1), cat([xt, xt.square()], 0)).add_(h);
+            : matmul(cat([g, inv * -0.5], 1), cat([xt, xt * xt], 0)).add_(h);
         if (keep is not null) logTerms = logTerms.masked_fill_(keep.logical_not(), double.NegativeInfinity);
         var max = logTerms.amax([0], keepdim: true);                     // [1, n]
         var e = logTerms.sub_(max).exp_();
@@ -70,7 +70,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     {
         var c = eigenvalues * (alpha * alpha) + sigma * sigma;
         var diff = x.unsqueeze(1) - (means * alpha).unsqueeze(0); // [n, K, d]
-        var terms = (logWeights - (c.log() + Log2Pi).sum(1) * 0.5).unsqueeze(0) - (diff.square() / c.unsqueeze(0)).sum(2) * 0.5;
+        var terms = (logWeights - (c.log() + Log2Pi).sum(1) * 0.5).unsqueeze(0) - (diff * diff / c.unsqueeze(0)).sum(2) * 0.5;
         return terms.logsumexp(1);
     }
 
