@@ -17,10 +17,10 @@ namespace Verified.Reports.Storage;
 public static class BaselineFile
 {
     /// <summary>Schema id of the main file.</summary>
-    public const string Schema = "verified-baseline/2";
+    public const string Schema = "verified-baseline/3";
 
     /// <summary>Schema id of the sidecar.</summary>
-    public const string SamplesSchema = "verified-baseline-samples/1";
+    public const string SamplesSchema = "verified-baseline-samples/2";
 
     private static readonly JsonSerializerOptions Line = new()
     {
@@ -104,7 +104,9 @@ public static class BaselineFile
         if (schema != Schema)
             throw new InputFileException(schema == ReportDocument.CurrentSchema
                 ? $"{path} is in the old one-value-per-line format ({schema}); re-record it with: baseline --force"
-                : $"{path} has schema '{schema}', this program reads '{Schema}'; re-record it with: baseline --force");
+                : schema == "verified-baseline/2"
+                    ? $"{path} has schema '{schema}': its strong-path ladders hold the RMS distance, which this program replaced by the mean distance ({Schema}); re-record it with: baseline --force"
+                    : $"{path} has schema '{schema}', this program reads '{Schema}'; re-record it with: baseline --force");
         var header = Parse<Header>(text, path, "baseline");
         if (expectedPreset is not null && header.Preset != expectedPreset)
             throw new InputFileException($"{path} was recorded with preset '{header.Preset}', the gate runs '{expectedPreset}'; re-record it with: baseline --force");
