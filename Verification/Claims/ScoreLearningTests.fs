@@ -40,22 +40,24 @@ let dsmDraw (schedule: Schedule) (t: float) (epsStar: MixtureOracle -> float[] -
         let x = Array.init x0.Length (fun i -> schedule.Alpha t * x0[i] + schedule.Sigma t * eps[i])
         x, eps, epsStar oracle x t
 
-/// C8.3 draws in generative time: x = a x1 + b x0 (x1 data, x0 noise); u(x|x1) vs the marginal u(x).
+/// A draw in generative time: x = a x1 + b x0 (x1 from the labelled mixture, x0 noise), with x1, a and b.
+let private generativeDraw (view: GenerativeView) (tGen: float) (rng: Xoshiro256) =
+    let _, x1 = Exact.drawData labelledMixture rng
+    let a, b = view.A tGen, view.B tGen
+    x1 |> Array.map (fun v -> a * v + b * rng.NextGaussian()), x1, a, b
+
+/// C8.3 draws: u(x|x1) vs the marginal u(x).
 let cfmDraw (schedule: Schedule) (tGen: float) =
     let view = GenerativeView(MixtureOracle(labelledMixture, schedule))
     fun (rng: Xoshiro256) ->
-        let _, x1 = Exact.drawData labelledMixture rng
-        let a, b = view.A tGen, view.B tGen
-        let x = x1 |> Array.map (fun v -> a * v + b * rng.NextGaussian())
+        let x, x1, _, _ = generativeDraw view tGen rng
         x, view.ConditionalVelocity(x, tGen, x1), view.MarginalVelocity(x, tGen)
 
 /// C8.5 draws: conditional score -(x - a x1)/b^2 vs the marginal score.
 let csmDraw (schedule: Schedule) (tGen: float) =
     let view = GenerativeView(MixtureOracle(labelledMixture, schedule))
     fun (rng: Xoshiro256) ->
-        let _, x1 = Exact.drawData labelledMixture rng
-        let a, b = view.A tGen, view.B tGen
-        let x = x1 |> Array.map (fun v -> a * v + b * rng.NextGaussian())
+        let x, x1, a, b = generativeDraw view tGen rng
         x, Array.init x.Length (fun i -> -(x[i] - a * x1[i]) / (b * b)), view.Score(x, tGen)
 
 /// C4.1: the score-matching objective J(s) = int_a^b lambda(t) E_{p_t} |s - grad log p_t|^2 dt, lambda = sigma^2.
