@@ -9,8 +9,7 @@ public static class StepMath
     public static void ReverseDrift(SamplingRun run, ReadOnlySpan<double> x, double t, double noiseShare, Span<double> output)
     {
         run.View.Score(x, t, output);
-        var at = run.Schedule.At(t); // one domain check for f and g2 (the same values as Drift(t), G2(t))
-        double f = at.Drift, g2 = at.G2;
+        var (f, g2) = run.Schedule.DriftAndG2(t); // one domain check, and not alpha and sigma, which At(t) would also form
         for (int j = 0; j < x.Length; j++) output[j] = f * x[j] - 0.5 * (1.0 + noiseShare) * g2 * output[j];
     }
 
