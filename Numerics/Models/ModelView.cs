@@ -48,14 +48,26 @@ public sealed class ModelView
     /// <summary>PF-ODE velocity dx/dt = f x - (1/2) g2 s (forward time).</summary>
     public void Velocity(ReadOnlySpan<double> x, double t, Span<double> output) => Evaluate(x, t, PredictionKind.Velocity, output);
 
-    private void Evaluate(ReadOnlySpan<double> x, double t, PredictionKind wanted, Span<double> output)
+    /// <summary>The score s(x, t) (as <see cref="Score"/>) and f(t), g2(t) from the same single domain check: the
+    /// conversion's coefficients when the model predicts another quantity, else <see cref="Schedule.DriftAndG2"/>. The
+    /// reverse drift f x - (1 + c)/2 g2 s reads this, so a VP schedule's closed forms are formed once per evaluation.</summary>
+    internal (double Drift, double G2) ScoreWithDriftAndG2(ReadOnlySpan<double> x, double t, Span<double> output)
+    {
+        if (Evaluate(x, t, PredictionKind.Score, output) is { } c) return (c.Drift, c.G2);
+        var (f, g2) = model.Schedule.DriftAndG2(t);
+        return (f, g2);
+    }
+
+    /// <summary>Predicts and converts to <paramref name="wanted"/>; returns the coefficients the conversion used (null
+    /// when the model predicts <paramref name="wanted"/> itself).</summary>
+    private ScheduleCoefficients? Evaluate(ReadOnlySpan<double> x, double t, PredictionKind wanted, Span<double> output)
     {
         if (output.Length != x.Length)
             throw new ArgumentException($"output must have the length of x ({x.Length}, a batch of points of dimension {model.Dimension}), got {output.Length}", nameof(output));
         Evaluations++;
         model.Predict(x, t, output);
         var predicted = model.Kind;
-        if (predicted == wanted) return;
+        if (predicted == wanted) return null;
         // One domain check for the four coefficients (Schedule.At), not one per coefficient.
         var c = model.Schedule.At(t);
         double alpha = c.Alpha, sigma = c.Sigma, f = c.Drift, g2 = c.G2;
@@ -78,5 +90,6 @@ public sealed class ModelView
                 _ => f * x[i] + g2 / (2.0 * sigma) * eps,
             };
         }
+        return c;
     }
 }

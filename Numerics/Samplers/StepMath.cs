@@ -8,8 +8,8 @@ public static class StepMath
     /// and c = gamma^2/g2 the generalised family (C3.5).</summary>
     public static void ReverseDrift(SamplingRun run, ReadOnlySpan<double> x, double t, double noiseShare, Span<double> output)
     {
-        run.View.Score(x, t, output);
-        var (f, g2) = run.Schedule.DriftAndG2(t); // one domain check, and not alpha and sigma, which At(t) would also form
+        // f and g2 from the conversion's own coefficients: a VP schedule's closed forms once per evaluation, not twice
+        var (f, g2) = run.View.ScoreWithDriftAndG2(x, t, output);
         for (int j = 0; j < x.Length; j++) output[j] = f * x[j] - 0.5 * (1.0 + noiseShare) * g2 * output[j];
     }
 
