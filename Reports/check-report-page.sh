@@ -9,11 +9,15 @@ shot=${2:-$dir/../report-page.png}
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z "$browser" && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   echo "installing Debian's chromium for the page check"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || true
+  # A fresh machine has no package lists yet: install fails until apt-get update has run once.
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1
+  fi
   browser=$(command -v chromium || true)
+  [[ -z "$browser" ]] && echo "apt-get could not install chromium (after apt-get update)"
 fi
 if [[ -z "$browser" ]]; then
-  echo "page check SKIPPED: no chromium, and cannot install it (not root or no apt-get); install Debian's chromium to run it"
+  echo "page check SKIPPED: no chromium, and it could not be installed here (needs root, apt-get and Debian's package); install Debian's chromium to run it"
   exit 77
 fi
 # The probe page sits beside report.html (same file origin), loads it in a 1400x900 frame, and writes its findings
