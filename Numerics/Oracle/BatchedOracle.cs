@@ -163,62 +163,104 @@ public sealed class BatchedOracle
     /// <summary>
     /// output &lt;- a x - b (x W - sum_k w_k m_k) / E, w_k = e_k / C_k, W = sum_k w_k, E = sum_k e_k,
     /// e_k = exp(max(l_k - max_k l_k, Floor)) (the score -sum_k e_k (x - m_k) / C_k / E regrouped: d + 2 operations per
-    /// component instead of 2d + 1; d with equal C_k, where w_k = e_k and the common 1/C scales the result once), with all K log terms of one SIMD group in registers. Written once over the lane
-    /// type; the scalar tail does the same operations per point (and <see cref="KernelExp.Scalar"/> the same exp), so
-    /// it returns the same bits.
+    /// component instead of 2d + 1; d with equal C_k, where w_k = e_k and the common 1/C scales the result once).
+    /// Written once over the lane type and the variance form; the scalar tail does the same operations per point in
+    /// the same order (and <see cref="KernelExp.Scalar"/> the same exp), so it returns the same bits.
     /// </summary>
     private void IsotropicKernel<TV, L>(double a, double b, IsotropicStepConstants p, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count)
         where TV : unmanaged where L : ILanes<TV>
     {
-        int width = L.Count, i = offset, end = offset + count;
-        bool quadratic = !equalVariances;
-        // constants by reference: no bounds checks in the inner loops (indices are c < k, j < d by construction)
+        int last = equalVariances
+            ? IsotropicGroups<TV, L, EqualVariances>(a, b, p, x, output, offset, count)
+            : IsotropicGroups<TV, L, UnequalVariances>(a, b, p, x, output, offset, count);
+        IsotropicTail(a, b, p, x, output, last, offset + count);
+    }
+
+    /// <summary>Whether the kernel keeps the q_k |x|^2 term (unequal C_k), as a type so that the JIT removes the
+    /// branches of the other form from the inner loops.</summary>
+    private interface IVarianceForm { static abstract bool Quadratic { get; } }
+    private readonly struct EqualVariances : IVarianceForm { public static bool Quadratic => false; }
+    private readonly struct UnequalVariances : IVarianceForm { public static bool Quadratic => true; }
+
+    /// <summary>The SIMD groups of the block; returns the first point it left to the scalar tail. k, d and the
+    /// per-step constants are read once into locals and by reference (no bounds checks, no reloads in the loops);
+    /// the K log terms of a group live in one small stack buffer, overwritten by the weights.</summary>
+    private int IsotropicGroups<TV, L, TQ>(double a, double b, IsotropicStepConstants p, ReadOnlySpan<double[]> x, Span<double[]> output, int offset, int count)
+        where TV : unmanaged where L : ILanes<TV> where TQ : IVarianceForm
+    {
+        int width = L.Count, i = offset, end = offset + count, k = this.k, d = this.d;
         ref double h = ref MemoryMarshal.GetArrayDataReference(p.Offsets);
         ref double q = ref MemoryMarshal.GetArrayDataReference(p.Quadratic);
         ref double inv = ref MemoryMarshal.GetArrayDataReference(p.Inverse);
         ref double m = ref MemoryMarshal.GetArrayDataReference(p.Centers);
         ref double g = ref MemoryMarshal.GetArrayDataReference(p.Gradients);
-        Span<TV> logTerms = k <= 64 ? stackalloc TV[k] : new TV[k];
-        Span<TV> xs = d <= 64 ? stackalloc TV[d] : new TV[d];
-        Span<TV> mw = d <= 64 ? stackalloc TV[d] : new TV[d];
+        Span<TV> termBuffer = k <= 64 ? stackalloc TV[k] : new TV[k];
+        Span<TV> pointBuffer = d <= 64 ? stackalloc TV[d] : new TV[d];
+        ref TV terms = ref MemoryMarshal.GetReference(termBuffer);
+        ref TV xs = ref MemoryMarshal.GetReference(pointBuffer);
         var av = L.Splat(a);
         var minusB = L.Splat(-b);
-        double commonInverse = p.Inverse[0];
-        var minusBOverC = L.Splat(-b * commonInverse);
+        var minusBOverC = L.Splat(-b * p.Inverse[0]);
         var floor = L.Splat(KernelExp.Floor);
         for (; i <= end - width; i += width)
         {
             var r2 = L.Splat(0);
             for (int j = 0; j < d; j++)
             {
-                xs[j] = L.Load(x[j], i);
-                r2 = L.MultiplyAdd(xs[j], xs[j], r2);
+                var v = L.Load(x[j], i);
+                Unsafe.Add(ref xs, j) = v;
+                if (TQ.Quadratic) r2 = L.MultiplyAdd(v, v, r2);
             }
             var max = L.Splat(double.NegativeInfinity);
-            for (int c = 0; c < k; c++)
+            ref double gc = ref g;
+            for (int c = 0; c < k; c++, gc = ref Unsafe.Add(ref gc, d))
             {
-                var l = quadratic ? L.MultiplyAdd(L.Splat(Unsafe.Add(ref q, c)), r2, L.Splat(Unsafe.Add(ref h, c))) : L.Splat(Unsafe.Add(ref h, c));
-                for (int j = 0; j < d; j++) l = L.MultiplyAdd(xs[j], L.Splat(Unsafe.Add(ref g, c * d + j)), l);
-                logTerms[c] = l;
+                var l = TQ.Quadratic ? L.MultiplyAdd(L.Splat(Unsafe.Add(ref q, c)), r2, L.Splat(Unsafe.Add(ref h, c))) : L.Splat(Unsafe.Add(ref h, c));
+                for (int j = 0; j < d; j++) l = L.MultiplyAdd(Unsafe.Add(ref xs, j), L.Splat(Unsafe.Add(ref gc, j)), l);
+                Unsafe.Add(ref terms, c) = l;
                 max = L.Max(max, l);
             }
             var total = L.Splat(0);
             var weights = L.Splat(0);
-            for (int j = 0; j < d; j++) mw[j] = L.Splat(0);
             for (int c = 0; c < k; c++)
             {
-                var e = KernelExp.Exp<TV, L>(L.Max(L.Subtract(logTerms[c], max), floor));
+                ref TV term = ref Unsafe.Add(ref terms, c);
+                var e = KernelExp.Exp<TV, L>(L.Max(L.Subtract(term, max), floor));
                 total = L.Add(total, e);
-                // equal C_k: w_k = e_k / C is accumulated as e_k, the common 1/C applied once below
-                var w = quadratic ? L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c))) : e;
-                if (quadratic) weights = L.Add(weights, w);
-                for (int j = 0; j < d; j++) mw[j] = L.MultiplyAdd(w, L.Splat(Unsafe.Add(ref m, c * d + j)), mw[j]);
+                if (TQ.Quadratic)
+                {
+                    var w = L.Multiply(e, L.Splat(Unsafe.Add(ref inv, c)));
+                    weights = L.Add(weights, w);
+                    term = w;
+                }
+                else term = e; // equal C_k: w_k = e_k / C is kept as e_k, the common 1/C applied once below
             }
-            if (!quadratic) weights = total;
-            var scale = L.Divide(quadratic ? minusB : minusBOverC, total); // score = -(x W - sum w m) / E
+            if (!TQ.Quadratic) weights = total;
+            var scale = L.Divide(TQ.Quadratic ? minusB : minusBOverC, total); // score = -(x W - sum w m) / E
             for (int j = 0; j < d; j++)
-                L.Store(L.MultiplyAdd(scale, L.MultiplyAdd(xs[j], weights, L.Negate(mw[j])), L.Multiply(av, xs[j])), output[j], i);
+            {
+                var mw = L.Splat(0);
+                ref double mc = ref Unsafe.Add(ref m, j);
+                for (int c = 0; c < k; c++, mc = ref Unsafe.Add(ref mc, d)) mw = L.MultiplyAdd(Unsafe.Add(ref terms, c), L.Splat(mc), mw);
+                var xj = Unsafe.Add(ref xs, j);
+                L.Store(L.MultiplyAdd(scale, L.MultiplyAdd(xj, weights, L.Negate(mw)), L.Multiply(av, xj)), output[j], i);
+            }
         }
+        return i;
+    }
+
+    /// <summary>The points from <paramref name="i"/> to <paramref name="end"/> one at a time: the operations of
+    /// <see cref="IsotropicGroups{TV, L, TQ}"/> per lane, in the same order.</summary>
+    private void IsotropicTail(double a, double b, IsotropicStepConstants p, ReadOnlySpan<double[]> x, Span<double[]> output, int i, int end)
+    {
+        if (i >= end) return;
+        bool quadratic = !equalVariances;
+        ref double h = ref MemoryMarshal.GetArrayDataReference(p.Offsets);
+        ref double q = ref MemoryMarshal.GetArrayDataReference(p.Quadratic);
+        ref double inv = ref MemoryMarshal.GetArrayDataReference(p.Inverse);
+        ref double m = ref MemoryMarshal.GetArrayDataReference(p.Centers);
+        ref double g = ref MemoryMarshal.GetArrayDataReference(p.Gradients);
+        double commonInverse = p.Inverse[0];
         Span<double> lt = k <= 256 ? stackalloc double[k] : new double[k];
         Span<double> xp = d <= 256 ? stackalloc double[d] : new double[d];
         Span<double> ms = d <= 256 ? stackalloc double[d] : new double[d];

@@ -55,7 +55,7 @@ internal static class KernelExp
         p = L.MultiplyAdd(p, r, L.Splat(C2));
         p = L.MultiplyAdd(p, r, L.Splat(1.0));
         p = L.MultiplyAdd(p, r, L.Splat(1.0));
-        return L.Multiply(p, L.PowerOfTwo(shifted, OneBits));
+        return L.TimesPowerOfTwo(p, n, shifted, OneBits);
     }
 
     /// <summary>e^x, x in [-708, 709]: the same operations as <see cref="Exp{TV, L}"/>, so the same bits.</summary>
