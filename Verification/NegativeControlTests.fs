@@ -1,6 +1,7 @@
-/// Negative controls: each family of checks (PDE residuals, identities, orders, distribution tests, the
-/// catalogue) is run, unchanged, against a deliberately wrong implementation — wrong sign, wrong variance,
-/// off-by-one time, wrong schedule derivative — and must report failure. A check that cannot fail here
+/// Negative controls: checks of each family (PDE residuals, identities, orders, distribution tests, the
+/// catalogue) are run, unchanged, against a deliberately wrong implementation — wrong sign, wrong variance,
+/// off-by-one time, wrong schedule derivative — and must report failure; the identity tests that have no control
+/// here are listed at the end of docs/CLAIMS.md. A check that cannot fail here
 /// would pass anything. Names carry no claim ID: a control is not evidence for a claim.
 module Verified.Verification.NegativeControlTests
 

@@ -31,7 +31,8 @@ public sealed record DsmDecomposition(double Time, double Loss, double Excess, d
 public static class OracleComparison
 {
     /// <summary>E|f_theta - f*|^2 / d at each time, where f is the model's own parameterisation (<see cref="ITensorModel.Kind"/>)
-    /// and f* is the oracle read in that parameterisation (THEORY [133]-[134] conversions).</summary>
+    /// and f* is the oracle read in that parameterisation (THEORY [133]-[134]: eps* = -sigma score,
+    /// x0* = (x + sigma^2 score) / alpha, v* = alpha eps* - sigma x0*, as <see cref="TensorModelView"/> converts).</summary>
     public static NetworkErrorPoint[] ErrorCurve(ITensorModel model, TensorMixtureOracle oracle, IReadOnlyList<double> times, int samples, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(oracle);
