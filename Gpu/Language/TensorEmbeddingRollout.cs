@@ -58,7 +58,7 @@ public static class TensorEmbeddingRollout
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var like = zeros([count, model.Dimension], dtype);
-        var start = noise.Next(grid.Start, grid.Start, like) * table.Rho;
+        var start = noise.Next(grid.Start, grid.Start, like).Times(table.Rho);
         var end = new TensorDdim(eta).Sample(model, start, grid, noise).State;
         var prediction = new TensorModelView(model).Data(end, grid.End);
         var tokens = table.Round(prediction);

@@ -71,16 +71,16 @@ public sealed class TensorModelView
         var eps = Model.Kind switch
         {
             PredictionKind.Noise => output,
-            PredictionKind.Score => output * -sigma,
-            PredictionKind.Data => (x - output * alpha) / sigma,
-            _ => (output - x * f) * 2.0 * sigma / g2,
+            PredictionKind.Score => output.Times(-sigma),
+            PredictionKind.Data => (x - output.Times(alpha)).Over(sigma),
+            _ => (output - x.Times(f)).Times(2.0).Times(sigma).Over(g2),
         };
         var result = wanted switch
         {
             PredictionKind.Noise => eps,
-            PredictionKind.Score => -eps / sigma,
-            PredictionKind.Data => (x - eps * sigma) / alpha,
-            _ => x * f + eps * (g2 / (2.0 * sigma)),
+            PredictionKind.Score => (-eps).Over(sigma),
+            PredictionKind.Data => (x - eps.Times(sigma)).Over(alpha),
+            _ => x.Times(f).Plus(eps.Times(g2 / (2.0 * sigma))),
         };
         return result.MoveToOuterDisposeScope();
     }

@@ -45,7 +45,7 @@ public sealed class DenoiserNetwork : nn.Module
     private static void Uniform(Tensor parameter, double bound, Generator generator)
     {
         using var values = rand(parameter.shape, ScalarType.Float32, CPU, generator: generator);
-        parameter.copy_(values.mul_(2 * bound).sub_(bound));
+        parameter.copy_(values.TimesInPlace(2 * bound).MinusInPlace(bound));
     }
 
     /// <summary>Architecture and target.</summary>
@@ -56,11 +56,11 @@ public sealed class DenoiserNetwork : nn.Module
     public Tensor Forward(Tensor x, Tensor t, Tensor? classes)
     {
         using var scope = NewDisposeScope();
-        var tau = (t / horizon).unsqueeze(1);
+        var tau = t.Over(horizon).unsqueeze(1);
         var parts = new List<Tensor> { x, tau, LogSnrFeature(t) };
         if (Config.Frequencies > 0)
         {
-            var k = exp2(arange(Config.Frequencies, ScalarType.Float32, x.device)) * Math.PI; // 2^j exactly; pow(2.0, .) would take a finalizer-freed Scalar
+            var k = exp2(Scalars.Range(Config.Frequencies, ScalarType.Float32, x.device)).Times(Math.PI); // 2^j exactly
             var angles = tau * k.unsqueeze(0);
             parts.Add(angles.sin());
             parts.Add(angles.cos());
@@ -68,7 +68,7 @@ public sealed class DenoiserNetwork : nn.Module
         if (Config.Classes > 0)
         {
             if (classes is null) throw new ArgumentNullException(nameof(classes), "a class-conditional network needs class indices (-1 for the null condition)");
-            var slot = where(classes < 0, full_like(classes, Config.Classes), classes);
+            var slot = where(classes.LessThan(0), Scalars.FullLike(classes, Config.Classes), classes);
             parts.Add(nn.functional.one_hot(slot, Config.Classes + 1).to(ScalarType.Float32));
         }
         var h = cat(parts, 1);

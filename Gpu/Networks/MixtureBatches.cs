@@ -52,7 +52,7 @@ public sealed class MixtureBatches : IDisposable
         using var scope = NewDisposeScope();
         var component = multinomial(weights, n, replacement: true, generator: generator).to(Device);
         var z = randn([n, Mixture.Dimension], ScalarType.Float64, CPU, generator: generator).to(DType, Device);
-        var x0 = means[component] + einsum("nrj,nj->nr", factors[component], z);
+        var x0 = means[component].Plus(einsum("nrj,nj->nr", factors[component], z));
         return (x0.MoveToOuterDisposeScope(), labels[component].MoveToOuterDisposeScope());
     }
 

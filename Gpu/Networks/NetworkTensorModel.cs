@@ -63,13 +63,13 @@ public sealed class NetworkTensorModel : ITensorModel
         using var scope = NewDisposeScope();
         long n = x.shape[0];
         var x32 = x.to(ScalarType.Float32);
-        var times = full(n, t, ScalarType.Float32, x.device);
-        Tensor? Classes(long c) => network.Config.Classes > 0 ? full(n, c, ScalarType.Int64, x.device) : null;
+        var times = Scalars.Full(n, t, ScalarType.Float32, x.device);
+        Tensor? Classes(long c) => network.Config.Classes > 0 ? Scalars.Full(n, c, ScalarType.Int64, x.device) : null;
         var raw = network.Forward(x32, times, Classes(label));
         if (network.Config.Classes > 0 && label >= 0 && guidance != 1.0)
         {
             var unconditional = network.Forward(x32, times, Classes(-1));
-            raw = unconditional + (raw - unconditional) * guidance;
+            raw = unconditional.Plus((raw - unconditional).Times(guidance));
         }
         var output = raw.to(x.dtype);
         if (network.Config.Target == NetworkTarget.VPrediction)
@@ -83,6 +83,6 @@ public sealed class NetworkTensorModel : ITensorModel
     {
         ArgumentNullException.ThrowIfNull(v);
         ArgumentNullException.ThrowIfNull(x);
-        return (v * alpha + x * sigma) / (alpha * alpha + sigma * sigma);
+        return v.Times(alpha).Plus(x.Times(sigma)).Over(alpha * alpha + sigma * sigma);
     }
 }

@@ -85,7 +85,7 @@ public abstract class NetworkUnderTest : ITensorModel
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var input = x.to(DType, Device);
-        var output = Forward(input, full(x.shape[0], t, DType, Device));
+        var output = Forward(input, Scalars.Full(x.shape[0], t, DType, Device));
         if (output.dim() != 2 || output.shape[0] != x.shape[0] || output.shape[1] != Dimension)
             throw new InvalidOperationException($"{Name}: Forward returned shape [{string.Join(", ", output.shape)}], expected [{x.shape[0]}, {Dimension}]");
         var result = output.to(x.dtype, x.device);

@@ -60,9 +60,9 @@ public static class OracleComparison
             var (xt, _) = Noised(oracle, t, samples, seed + (ulong)i);
             var f = Read(learned, model.Kind, xt, t);
             var fStar = Read(exact, model.Kind, xt, t);
-            var sq = SquaredNorm(f - fStar) / oracle.Dimension;
+            var sq = SquaredNorm(f - fStar).Over(oracle.Dimension);
             var (mean, se) = MeanAndError(sq);
-            result[i] = new NetworkErrorPoint(t, mean, se, (SquaredNorm(fStar) / oracle.Dimension).mean().item<double>());
+            result[i] = new NetworkErrorPoint(t, mean, se, SquaredNorm(fStar).Over(oracle.Dimension).mean().item<double>());
         }
         return result;
     }
@@ -79,9 +79,9 @@ public static class OracleComparison
         var epsTheta = new TensorModelView(model).Noise(xt, t);
         var epsStar = oracle.ExpectedNoise(xt, t);
         double d = oracle.Dimension;
-        var loss = SquaredNorm(epsTheta - eps) / d;
-        var excess = SquaredNorm(epsTheta - epsStar) / d;
-        var irreducible = SquaredNorm(eps - epsStar) / d;
+        var loss = SquaredNorm(epsTheta - eps).Over(d);
+        var excess = SquaredNorm(epsTheta - epsStar).Over(d);
+        var irreducible = SquaredNorm(eps - epsStar).Over(d);
         var (cross, crossSe) = MeanAndError(loss - excess - irreducible);
         return new DsmDecomposition(t, loss.mean().item<double>(), excess.mean().item<double>(), irreducible.mean().item<double>(), cross, crossSe);
     }
@@ -102,11 +102,10 @@ public static class OracleComparison
         using var batches = new MixtureBatches(oracle.Mixture, oracle.Device, oracle.DType);
         var (x0, _) = batches.Draw(samples, generator);
         var eps = randn([samples, oracle.Dimension], ScalarType.Float64, CPU, generator: generator).to(oracle.DType, oracle.Device);
-        return (x0 * oracle.Schedule.Alpha(t) + eps * oracle.Schedule.Sigma(t), eps);
+        return (x0.Times(oracle.Schedule.Alpha(t)).Plus(eps.Times(oracle.Schedule.Sigma(t))), eps);
     }
 
-    /// <summary>|v|^2 per row, as v * v: square() and pow(2) hand libtorch a temporary Scalar that TorchSharp 0.107 frees
-    /// by finalizer, which pow reads late (docs/GPU.md, "Scalars").</summary>
+    /// <summary>|v|^2 per row, as v * v: square() and pow(2) would hand libtorch a Scalar temporary (see <see cref="Scalars"/>).</summary>
     private static Tensor SquaredNorm(Tensor v) => (v * v).sum(1);
 
     private static (double Mean, double StandardError) MeanAndError(Tensor values)

@@ -77,35 +77,38 @@ public static class Trainer
         var losses = new double[options.Steps];
         using var generator = new Generator(options.Seed, CPU);
         using var batches = new MixtureBatches(data);
+        // TorchSharp's Adam holds the learning rate its cosine scheduler anneals; the update itself is AdamUpdate's
+        // (the same operations, through Scalars kept alive: see Scalars)
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         var annealing = optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Steps);
+        using var adam = new AdamUpdate(network.parameters());
         network.train();
         for (int step = 0; step < options.Steps; step++)
         {
             using var scope = NewDisposeScope();
             var (x0, labels) = batches.Draw(options.BatchSize, generator);
-            var times = (rand(options.BatchSize, ScalarType.Float64, CPU, generator: generator) * (hi - lo) + lo);
+            var times = rand(options.BatchSize, ScalarType.Float64, CPU, generator: generator).Times(hi - lo).Plus(lo);
             var eps = randn([options.BatchSize, config.Dimension], ScalarType.Float64, CPU, generator: generator).to(ScalarType.Float32);
             var c = Coefficients(schedule, times.data<double>().ToArray());
-            var xt = c.Alpha * x0 + c.Sigma * eps;
+            var xt = (c.Alpha * x0).Plus(c.Sigma * eps);
             Tensor? classes = null;
             if (config.Classes > 0)
             {
-                var drop = rand(options.BatchSize, ScalarType.Float64, CPU, generator: generator) < options.ConditionDropout;
-                classes = where(drop, full_like(labels, -1), labels);
+                var drop = rand(options.BatchSize, ScalarType.Float64, CPU, generator: generator).LessThan(options.ConditionDropout);
+                classes = where(drop, Scalars.FullLike(labels, -1), labels);
             }
             var target = config.Target switch
             {
                 NetworkTarget.Noise => eps,
                 NetworkTarget.Data => x0,
                 NetworkTarget.VPrediction => c.Alpha * eps - c.Sigma * x0,
-                _ => c.AlphaDot * x0 + c.SigmaDot * eps,
+                _ => (c.AlphaDot * x0).Plus(c.SigmaDot * eps),
             };
             var prediction = network.Forward(xt, times.to(ScalarType.Float32), classes);
             var loss = nn.functional.mse_loss(prediction, target);
             optimizer.zero_grad();
             loss.backward();
-            optimizer.step();
+            adam.Step(optimizer.ParamGroups.First().LearningRate);
             annealing.step();
             losses[step] = loss.item<float>();
             if (!double.IsFinite(losses[step]))

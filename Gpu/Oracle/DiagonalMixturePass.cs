@@ -47,16 +47,16 @@ internal sealed class DiagonalMixturePass : IDisposable
     /// [K, n] work in place.</summary>
     public Terms Evaluate(Tensor x, double alpha, double sigma, Tensor? keep)
     {
-        var c = eigenvalues * (alpha * alpha) + sigma * sigma;           // [K, d]
+        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);   // [K, d]
         var inv = c.reciprocal();
-        var m = means * alpha;
+        var m = means.Times(alpha);
         var g = m * inv;                                                 // [K, d]
-        var h = (logWeights - ((c.log() + Log2Pi) + m * g).sum(1) * 0.5).unsqueeze(1); // [K, 1]
+        var h = (logWeights - c.log().Plus(Log2Pi).Plus(m * g).sum(1).Times(0.5)).unsqueeze(1); // [K, 1]
         var xt = x.t().contiguous();                                     // [d, n]
         var logTerms = equalVariances
-            ? matmul(g, xt).add_(h)                                      // [K, n]; the common -|x|^2 / (2C) cancels
-            : matmul(cat([g, inv * -0.5], 1), cat([xt, xt * xt], 0)).add_(h);
-        if (keep is not null) logTerms = logTerms.masked_fill_(keep.logical_not(), double.NegativeInfinity);
+            ? matmul(g, xt).PlusInPlace(h)                               // [K, n]; the common -|x|^2 / (2C) cancels
+            : matmul(cat([g, inv.Times(-0.5)], 1), cat([xt, xt * xt], 0)).PlusInPlace(h);
+        if (keep is not null) logTerms = logTerms.MaskedFillInPlace(keep.logical_not(), double.NegativeInfinity);
         var max = logTerms.amax([0], keepdim: true);                     // [1, n]
         var e = logTerms.sub_(max).exp_();
         var total = e.sum(dim: 0L);                                      // [n]
@@ -68,9 +68,9 @@ internal sealed class DiagonalMixturePass : IDisposable
     /// absolute accuracy in log p_t itself (not in the responsibilities or the score).</summary>
     public Tensor DirectLogDensity(Tensor x, double alpha, double sigma)
     {
-        var c = eigenvalues * (alpha * alpha) + sigma * sigma;
-        var diff = x.unsqueeze(1) - (means * alpha).unsqueeze(0); // [n, K, d]
-        var terms = (logWeights - (c.log() + Log2Pi).sum(1) * 0.5).unsqueeze(0) - (diff * diff / c.unsqueeze(0)).sum(2) * 0.5;
+        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);
+        var diff = x.unsqueeze(1) - means.Times(alpha).unsqueeze(0); // [n, K, d]
+        var terms = (logWeights - c.log().Plus(Log2Pi).sum(1).Times(0.5)).unsqueeze(0) - (diff * diff / c.unsqueeze(0)).sum(2).Times(0.5);
         return terms.logsumexp(1);
     }
 
@@ -82,7 +82,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     {
         int d = (int)terms.Xt.shape[0];
         var sums = matmul(cat([terms.Gradient, terms.Inverse], 1).t(), terms.E); // [2d, n]
-        return sums.narrow(0, 0, d).addcmul(terms.Xt, sums.narrow(0, d, d), -1).div_(terms.Total).t().contiguous();
+        return sums.narrow(0, 0, d).PlusScaledProduct(terms.Xt, sums.narrow(0, d, d), -1).div_(terms.Total).t().contiguous();
     }
 
     /// <summary>E[x0 | x] = r mu + alpha (x * (r (l/C)) - r (l g)): the posterior mixture's mean.</summary>
@@ -90,7 +90,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     {
         int d = (int)terms.Xt.shape[0];
         var sums = matmul(cat([means, eigenvalues * terms.Inverse, eigenvalues * terms.Gradient], 1).t(), terms.E) / terms.Total; // [3d, n]
-        return (sums.narrow(0, 0, d) + (terms.Xt * sums.narrow(0, d, d) - sums.narrow(0, 2 * d, d)) * terms.Alpha).t().contiguous();
+        return sums.narrow(0, 0, d).Plus((terms.Xt * sums.narrow(0, d, d) - sums.narrow(0, 2 * d, d)).Times(terms.Alpha)).t().contiguous();
     }
 
     public void Dispose()

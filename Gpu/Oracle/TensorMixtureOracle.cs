@@ -152,7 +152,7 @@ public sealed class TensorMixtureOracle : IDisposable
     {
         using var scope = NewDisposeScope();
         double sigma = Schedule.Sigma(t);
-        return Score(x, t, classes).mul_(-sigma).MoveToOuterDisposeScope();
+        return Score(x, t, classes).TimesInPlace(-sigma).MoveToOuterDisposeScope();
     }
 
     /// <summary>Class-conditional posterior mean E[x0 | x_t = x, c] (-1 = null condition).</summary>
@@ -161,8 +161,8 @@ public sealed class TensorMixtureOracle : IDisposable
         using var scope = NewDisposeScope();
         if (diagonal is not null) return diagonal.PosteriorMean(DiagonalTerms(x, t, classes)).MoveToOuterDisposeScope();
         var e = Evaluate(x, t, classes);
-        var shift = einsum("nk,krj,nkj->nr", e.Resp, eigenvectors, e.Z * eigenvalues.unsqueeze(0)).mul_(e.Alpha);
-        return (matmul(e.Resp, means) + shift).MoveToOuterDisposeScope();
+        var shift = einsum("nk,krj,nkj->nr", e.Resp, eigenvectors, e.Z * eigenvalues.unsqueeze(0)).TimesInPlace(e.Alpha);
+        return matmul(e.Resp, means).Plus(shift).MoveToOuterDisposeScope();
     }
 
     /// <summary>Classifier-free guided noise (C6.3): eps_w = eps(x, t, null) + w (eps(x, t, c) - eps(x, t, null)).</summary>
@@ -173,7 +173,7 @@ public sealed class TensorMixtureOracle : IDisposable
         using var scope = NewDisposeScope();
         var uncond = ExpectedNoise(x, t, null);
         var cond = ExpectedNoise(x, t, classes);
-        return (uncond + (cond - uncond) * w).MoveToOuterDisposeScope();
+        return uncond.Plus((cond - uncond).Times(w)).MoveToOuterDisposeScope();
     }
 
     private readonly record struct Pass(double Alpha, Tensor Z, Tensor Resp, Tensor LogDensity);
@@ -197,7 +197,7 @@ public sealed class TensorMixtureOracle : IDisposable
         if (classes is null) return null;
         TensorChecks.Classes(classes, n, Mixture.ClassCount, nameof(classes));
         var c2 = classes.to(Device).unsqueeze(1);
-        return (c2 < 0).logical_or(labels.unsqueeze(0) == c2);
+        return c2.LessThan(0L).logical_or(labels.unsqueeze(0) == c2);
     }
 
     private DiagonalMixturePass.Terms DiagonalTerms(Tensor x, double t, Tensor? classes)
@@ -210,13 +210,13 @@ public sealed class TensorMixtureOracle : IDisposable
     private Pass Evaluate(Tensor x, double t, Tensor? classes)
     {
         var (alpha, sigma) = Checked(x, t);
-        var c = eigenvalues * (alpha * alpha) + sigma * sigma;                    // [K, d]
-        var y = einsum("nr,krj->nkj", x, eigenvectors) - rotatedMeans.unsqueeze(0) * alpha; // [n, K, d]
+        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);            // [K, d]
+        var y = einsum("nr,krj->nkj", x, eigenvectors) - rotatedMeans.unsqueeze(0).Times(alpha); // [n, K, d]
         var z = y / c.unsqueeze(0);
         var logDet = c.log().sum(1);                                              // [K]
         var quad = (y * z).sum(2);                                                // [n, K]
-        var logTerms = (logWeights - (logDet + Dimension * Log2Pi) * 0.5).unsqueeze(0) - quad * 0.5;
-        if (Keep(classes, x.shape[0]) is { } keep) logTerms = logTerms.masked_fill(keep.logical_not(), double.NegativeInfinity);
+        var logTerms = (logWeights - logDet.Plus(Dimension * Log2Pi).Times(0.5)).unsqueeze(0) - quad.Times(0.5);
+        if (Keep(classes, x.shape[0]) is { } keep) logTerms = logTerms.MaskedFill(keep.logical_not(), double.NegativeInfinity);
         var logP = logTerms.logsumexp(1);
         var resp = (logTerms - logP.unsqueeze(1)).exp();
         return new Pass(alpha, z, resp, logP);

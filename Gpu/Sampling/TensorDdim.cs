@@ -32,7 +32,7 @@ public sealed class TensorDdim : TensorSampler
         var eps = run.View.Noise(x, t);
         var (sigmaEta, noiseCoefficient) = StepCoefficients.Ddim(sch, t, s, eta);
         // alpha_s (x - sigma_t eps) / alpha_t + c eps, regrouped as one scaled copy and one in-place axpy
-        var next = x.mul(alphaS / alphaT).add_(eps, noiseCoefficient - alphaS * sigmaT / alphaT);
-        return eta > 0 ? next.add_(run.Noise.Next(t, s, x), sigmaEta) : next;
+        var next = x.Times(alphaS / alphaT).PlusScaledInPlace(eps, noiseCoefficient - alphaS * sigmaT / alphaT);
+        return eta > 0 ? next.PlusScaledInPlace(run.Noise.Next(t, s, x), sigmaEta) : next;
     }
 }

@@ -34,6 +34,6 @@ public sealed class TensorDdpm : TensorSampler
         var eps = run.View.Noise(x, t);
         var z = run.Noise.Next(t, s, x);
         var (scale, epsCoefficient, noiseScale) = StepCoefficients.Ddpm(sch, t, s, variance, lastStep: i == run.Grid.Steps - 1);
-        return (x - eps * epsCoefficient) * scale + z * noiseScale;
+        return (x - eps.Times(epsCoefficient)).Times(scale).Plus(z.Times(noiseScale));
     }
 }

@@ -22,7 +22,7 @@ public sealed class TensorDpmSolverPlusPlus2M : TensorSampler
         if (run.Previous is { } previous && sch.Sigma(s) > 0)
         {
             double r = StepCoefficients.MultistepRatio(sch, previous.Time, t, s);
-            combined = x0 * (1 + 0.5 / r) - previous.Prediction * (0.5 / r);
+            combined = x0.Times(1 + 0.5 / r) - previous.Prediction.Times(0.5 / r);
         }
         var next = TensorExponentialSteps.DataForm(sch, t, s, x, combined);
         run.SetPrevious(t, x0);

@@ -14,13 +14,13 @@ public static class TensorExponentialSteps
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var (ratio, phi) = StepCoefficients.NoiseForm(schedule, t, s);
-        return x * ratio - eps * phi;
+        return x.Times(ratio) - eps.Times(phi);
     }
 
     /// <summary>(sigma_s/sigma_t) x - alpha_s (e^{-h} - 1) x0; alpha_s x0 at sigma_s = 0.</summary>
     public static Tensor DataForm(Schedule schedule, double t, double s, Tensor x, Tensor x0)
     {
         var (ratio, phi) = StepCoefficients.DataForm(schedule, t, s);
-        return x * ratio - x0 * phi;
+        return x.Times(ratio) - x0.Times(phi);
     }
 }

@@ -17,6 +17,6 @@ public sealed class TensorReverseSdeEulerMaruyama : TensorSampler
         var drift = TensorStepMath.ReverseDrift(run, x, t, 1.0);
         var z = run.Noise.Next(t, s, x);
         double g = Math.Sqrt(run.Schedule.G2(t));
-        return x - drift * h + z * (g * Math.Sqrt(h));
+        return (x - drift.Times(h)).Plus(z.Times(g * Math.Sqrt(h)));
     }
 }

@@ -61,18 +61,18 @@ public abstract class TensorRungeKuttaSampler : TensorSampler
         double from = term.TimeOf(run, run.Grid[i]), to = term.TimeOf(run, run.Grid[i + 1]), dt = to - from;
         var k = new Tensor[tableau.Stages];
         k[0] = term.Evaluate(run, x, from);
-        if (hasEndStage && run.Schedule.Sigma(run.Grid[i + 1]) == 0) return x + k[0] * dt;
+        if (hasEndStage && run.Schedule.Sigma(run.Grid[i + 1]) == 0) return x.Plus(k[0].Times(dt));
         for (int s = 1; s < tableau.Stages; s++)
         {
             var stage = x;
             var a = tableau.A[s];
             for (int r = 0; r < s; r++)
-                if (a[r] != 0) stage = stage + k[r] * (dt * a[r]);
+                if (a[r] != 0) stage = stage.Plus(k[r].Times(dt * a[r]));
             k[s] = term.Evaluate(run, stage, tableau.C[s] == 1 ? to : from + tableau.C[s] * dt);
         }
         var y = x;
         for (int s = 0; s < tableau.Stages; s++)
-            if (tableau.B[s] != 0) y = y + k[s] * (dt * tableau.B[s]);
+            if (tableau.B[s] != 0) y = y.Plus(k[s].Times(dt * tableau.B[s]));
         return ReferenceEquals(y, x) ? x.clone() : y;
     }
 }

@@ -16,6 +16,6 @@ public static class TensorStepMath
         ArgumentNullException.ThrowIfNull(run);
         var score = run.View.Score(x, t);
         double f = run.Schedule.Drift(t), g2 = run.Schedule.G2(t);
-        return x * f - score * (0.5 * (1.0 + noiseShare) * g2);
+        return x.Times(f) - score.Times(0.5 * (1.0 + noiseShare) * g2);
     }
 }

@@ -50,4 +50,16 @@ public class KernelExpTests
             Assert.True(BitConverter.DoubleToInt64Bits(scalar[i]) == BitConverter.DoubleToInt64Bits(vt[i]), $"Vector<T> exp({xs[i]:R}) = {vt[i]:R} vs scalar {scalar[i]:R}");
         }
     }
+
+    /// <summary>test.sh reruns this project with AVX-512 off and VERIFIED_EXPECT_LANE_WIDTH=4 to hold the 256-bit
+    /// kernels to the scalar code as well: this makes that run fail if the switch stops switching.</summary>
+    [Fact]
+    public void The_kernels_run_at_the_lane_width_the_run_expects()
+    {
+        var expected = Environment.GetEnvironmentVariable("VERIFIED_EXPECT_LANE_WIDTH");
+        if (expected is null)
+            Assert.Contains(BatchedOracle.LaneWidth, new[] { 8, 4, Vector<double>.Count });
+        else
+            Assert.Equal(int.Parse(expected), BatchedOracle.LaneWidth);
+    }
 }

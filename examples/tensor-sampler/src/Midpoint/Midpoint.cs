@@ -35,7 +35,9 @@ public sealed class Midpoint : TensorSampler
         double t = run.Grid[i], h = t - run.Grid[i + 1];
         var k1 = TensorStepMath.OdeDrift(run, x, t);
         double tStage = bug ? t : t - 0.5 * h; // the deliberate bug is the `bug ? t :` (run.sh)
-        var k2 = TensorStepMath.OdeDrift(run, x - k1 * (0.5 * h), tStage);
-        return x - k2 * h;
+        // k1.Times(c) rather than k1 * c: Verified.Gpu.Scalars keeps the Scalar alive through libtorch's call
+        // (TorchSharp 0.107 may free an operator's temporary Scalar while libtorch reads it; docs/GPU.md, "Scalars")
+        var k2 = TensorStepMath.OdeDrift(run, x - k1.Times(0.5 * h), tStage);
+        return x - k2.Times(h);
     }
 }
