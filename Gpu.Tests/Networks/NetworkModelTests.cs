@@ -50,7 +50,8 @@ public class NetworkModelTests
     {
         var config = new NetworkConfig(2, NetworkTarget.Noise, "vp-linear(0.1,20)", Hidden: 16, Layers: 2, Classes: 2);
         using var network = new DenoiserNetwork(config, 9);
-        using var x = randn(10, 2, ScalarType.Float64);
+        using var seed = new Generator(7, CPU); // not the global generator, which parallel tests share
+        using var x = randn([10, 2], ScalarType.Float64, CPU, generator: seed);
         using var unconditional = new NetworkTensorModel(network).Predict(x, 0.5);
         using var conditional = new NetworkTensorModel(network, 1).Predict(x, 0.5);
         using var w0 = new NetworkTensorModel(network, 1, 0.0).Predict(x, 0.5);

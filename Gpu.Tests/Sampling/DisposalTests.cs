@@ -15,7 +15,8 @@ public class DisposalTests
         var schedule = Verified.Theory.Schedules.VpLinear();
         var mixture = GaussianMixture.Ring(4, 1.5, 0.3);
         using var oracle = new TensorMixtureOracle(mixture, schedule, CPU);
-        using var start = randn(64, 2, ScalarType.Float64);
+        using var seed = new Generator(7, CPU); // not the global generator, which parallel tests share
+        using var start = randn([64, 2], ScalarType.Float64, CPU, generator: seed);
         using var noise = new GeneratorNoise(3);
         var grid = TimeGrids.UniformTime(schedule, 20, 1.0, 1e-3);
         var sampler = TensorSamplerRegistry.ByName(name);
@@ -32,7 +33,8 @@ public class DisposalTests
     {
         var schedule = Verified.Theory.Schedules.VpLinear();
         using var oracle = new TensorMixtureOracle(GaussianMixture.Ring(4, 1.5, 0.3), schedule, CPU);
-        using var start = randn(8, 2, ScalarType.Float64).requires_grad_();
+        using var seed = new Generator(7, CPU); // not the global generator, which parallel tests share
+        using var start = randn([8, 2], ScalarType.Float64, CPU, generator: seed).requires_grad_();
         using var noise = new GeneratorNoise(3);
         var result = new TensorHeun().Sample(new OracleTensorModel(oracle), start, TimeGrids.UniformTime(schedule, 4, 1.0, 0.01), noise);
         using var state = result.State;
