@@ -20,22 +20,22 @@ public static class Scalars
     public static readonly Scalar One = 1.0.ToScalar();
 
     /// <summary>c x.</summary>
-    public static Tensor Times(this Tensor x, double c) => With(c, s => x.mul(s));
+    public static Tensor Times(this Tensor x, double c) => With(c, x, static (x, s) => x.mul(s));
 
     /// <summary>x &lt;- c x, in place; returns x.</summary>
-    public static Tensor TimesInPlace(this Tensor x, double c) => With(c, s => x.mul_(s));
+    public static Tensor TimesInPlace(this Tensor x, double c) => With(c, x, static (x, s) => x.mul_(s));
 
     /// <summary>x / c.</summary>
-    public static Tensor Over(this Tensor x, double c) => With(c, s => x.div(s));
+    public static Tensor Over(this Tensor x, double c) => With(c, x, static (x, s) => x.div(s));
 
     /// <summary>x + c (every element).</summary>
-    public static Tensor Plus(this Tensor x, double c) => With(c, s => x.add(s, One));
+    public static Tensor Plus(this Tensor x, double c) => With(c, x, static (x, s) => x.add(s, One));
 
     /// <summary>x &lt;- x + c (every element), in place; returns x.</summary>
-    public static Tensor PlusInPlace(this Tensor x, double c) => With(c, s => x.add_(s, One));
+    public static Tensor PlusInPlace(this Tensor x, double c) => With(c, x, static (x, s) => x.add_(s, One));
 
     /// <summary>x &lt;- x - c (every element), in place; returns x.</summary>
-    public static Tensor MinusInPlace(this Tensor x, double c) => With(c, s => x.sub_(s));
+    public static Tensor MinusInPlace(this Tensor x, double c) => With(c, x, static (x, s) => x.sub_(s));
 
     /// <summary>x + y.</summary>
     public static Tensor Plus(this Tensor x, Tensor y) => x.add(y, One);
@@ -44,37 +44,37 @@ public static class Scalars
     public static Tensor PlusInPlace(this Tensor x, Tensor y) => x.add_(y, One);
 
     /// <summary>x + c y.</summary>
-    public static Tensor PlusScaled(this Tensor x, Tensor y, double c) => With(c, s => x.add(y, s));
+    public static Tensor PlusScaled(this Tensor x, Tensor y, double c) => With(c, (x, y), static (xy, s) => xy.x.add(xy.y, s));
 
     /// <summary>x &lt;- x + c y, in place; returns x.</summary>
-    public static Tensor PlusScaledInPlace(this Tensor x, Tensor y, double c) => With(c, s => x.add_(y, s));
+    public static Tensor PlusScaledInPlace(this Tensor x, Tensor y, double c) => With(c, (x, y), static (xy, s) => xy.x.add_(xy.y, s));
 
     /// <summary>x + c a b (elementwise products).</summary>
-    public static Tensor PlusScaledProduct(this Tensor x, Tensor a, Tensor b, double c) => With(c, s => x.addcmul(a, b, s));
+    public static Tensor PlusScaledProduct(this Tensor x, Tensor a, Tensor b, double c) => With(c, (x, a, b), static (xab, s) => xab.x.addcmul(xab.a, xab.b, s));
 
     /// <summary>x &lt;- x + c a b (elementwise products), in place; returns x.</summary>
-    public static Tensor PlusScaledProductInPlace(this Tensor x, Tensor a, Tensor b, double c) => With(c, s => x.addcmul_(a, b, s));
+    public static Tensor PlusScaledProductInPlace(this Tensor x, Tensor a, Tensor b, double c) => With(c, (x, a, b), static (xab, s) => xab.x.addcmul_(xab.a, xab.b, s));
 
     /// <summary>x with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
-    public static Tensor MaskedFill(this Tensor x, Tensor mask, double value) => With(value, s => x.masked_fill(mask, s));
+    public static Tensor MaskedFill(this Tensor x, Tensor mask, double value) => With(value, (x, mask), static (xm, s) => xm.x.masked_fill(xm.mask, s));
 
     /// <summary>x &lt;- <paramref name="value"/> where <paramref name="mask"/> is true, in place; returns x.</summary>
-    public static Tensor MaskedFillInPlace(this Tensor x, Tensor mask, double value) => With(value, s => x.masked_fill_(mask, s));
+    public static Tensor MaskedFillInPlace(this Tensor x, Tensor mask, double value) => With(value, (x, mask), static (xm, s) => xm.x.masked_fill_(xm.mask, s));
 
     /// <summary>x &lt; c, elementwise.</summary>
-    public static Tensor LessThan(this Tensor x, long c) => With(c, s => x.lt(s));
+    public static Tensor LessThan(this Tensor x, long c) => With(c, x, static (x, s) => x.lt(s));
 
     /// <summary>x &lt; c, elementwise.</summary>
-    public static Tensor LessThan(this Tensor x, double c) => With(c, s => x.lt(s));
+    public static Tensor LessThan(this Tensor x, double c) => With(c, x, static (x, s) => x.lt(s));
 
     /// <summary>A vector of n copies of <paramref name="value"/>.</summary>
-    public static Tensor Full(long n, double value, ScalarType dtype, Device device) => With(value, s => torch.full(n, s, dtype, device));
+    public static Tensor Full(long n, double value, ScalarType dtype, Device device) => With(value, (n, dtype, device), static (a, s) => torch.full(a.n, s, a.dtype, a.device));
 
     /// <summary>A vector of n copies of the integer <paramref name="value"/>.</summary>
-    public static Tensor Full(long n, long value, ScalarType dtype, Device device) => With(value, s => torch.full(n, s, dtype, device));
+    public static Tensor Full(long n, long value, ScalarType dtype, Device device) => With(value, (n, dtype, device), static (a, s) => torch.full(a.n, s, a.dtype, a.device));
 
     /// <summary>A tensor shaped like <paramref name="like"/>, every element the integer <paramref name="value"/>.</summary>
-    public static Tensor FullLike(Tensor like, long value) => With(value, s => torch.full_like(like, s));
+    public static Tensor FullLike(Tensor like, long value) => With(value, like, static (like, s) => torch.full_like(like, s));
 
     /// <summary>0, 1, ..., n - 1.</summary>
     public static Tensor Range(long n, ScalarType dtype, Device device)
@@ -85,16 +85,17 @@ public static class Scalars
         return torch.arange(start, stop, step, dtype, device);
     }
 
-    // The one pattern: the Scalar lives until the call that reads it has returned.
-    private static Tensor With(double value, Func<Scalar, Tensor> call)
+    // The one pattern: the Scalar lives until the call that reads it has returned. The operands travel as state so
+    // that the lambdas are static: no closure allocated per tensor operation.
+    private static Tensor With<TState>(double value, TState state, Func<TState, Scalar, Tensor> call)
     {
         using var s = value.ToScalar();
-        return call(s);
+        return call(state, s);
     }
 
-    private static Tensor With(long value, Func<Scalar, Tensor> call)
+    private static Tensor With<TState>(long value, TState state, Func<TState, Scalar, Tensor> call)
     {
         using var s = value.ToScalar();
-        return call(s);
+        return call(state, s);
     }
 }

@@ -41,8 +41,7 @@ public sealed class GuidedOracleModel : ITensorModel
     public Tensor Predict(Tensor x, double t)
     {
         ArgumentNullException.ThrowIfNull(x);
-        using var value = label.ToScalar();
-        using var classes = full(x.shape[0], value, ScalarType.Int64, x.device);
+        using var classes = Scalars.Full(x.shape[0], label, ScalarType.Int64, x.device);
         return oracle.GuidedNoise(x, t, classes, w);
     }
 }

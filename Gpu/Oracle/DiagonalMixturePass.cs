@@ -34,6 +34,10 @@ internal sealed class DiagonalMixturePass : IDisposable
         equalVariances = l.All(v => v == l[0]);
     }
 
+    /// <summary>c = alpha^2 l + sigma^2: the eigenvalues of the noised covariances C_k = alpha^2 S_k + sigma^2 I
+    /// (the general pass uses it too).</summary>
+    public static Tensor NoisedVariances(Tensor eigenvalues, double alpha, double sigma) => eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);
+
     /// <summary>True when <paramref name="mixture"/> has only diagonal components (this pass applies).</summary>
     public static bool Applies(GaussianMixture mixture) => Enumerable.Range(0, mixture.Count).All(mixture.ComponentIsDiagonal);
 
@@ -47,7 +51,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     /// [K, n] work in place.</summary>
     public Terms Evaluate(Tensor x, double alpha, double sigma, Tensor? keep)
     {
-        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);   // [K, d]
+        var c = NoisedVariances(eigenvalues, alpha, sigma);             // [K, d]
         var inv = c.reciprocal();
         var m = means.Times(alpha);
         var g = m * inv;                                                 // [K, d]
@@ -68,7 +72,7 @@ internal sealed class DiagonalMixturePass : IDisposable
     /// absolute accuracy in log p_t itself (not in the responsibilities or the score).</summary>
     public Tensor DirectLogDensity(Tensor x, double alpha, double sigma)
     {
-        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);
+        var c = NoisedVariances(eigenvalues, alpha, sigma);
         var diff = x.unsqueeze(1) - means.Times(alpha).unsqueeze(0); // [n, K, d]
         var terms = (logWeights - c.log().Plus(Log2Pi).sum(1).Times(0.5)).unsqueeze(0) - (diff * diff / c.unsqueeze(0)).sum(2).Times(0.5);
         return terms.logsumexp(1);

@@ -210,7 +210,7 @@ public sealed class TensorMixtureOracle : IDisposable
     private Pass Evaluate(Tensor x, double t, Tensor? classes)
     {
         var (alpha, sigma) = Checked(x, t);
-        var c = eigenvalues.Times(alpha * alpha).Plus(sigma * sigma);            // [K, d]
+        var c = DiagonalMixturePass.NoisedVariances(eigenvalues, alpha, sigma);  // [K, d]
         var y = einsum("nr,krj->nkj", x, eigenvectors) - rotatedMeans.unsqueeze(0).Times(alpha); // [n, K, d]
         var z = y / c.unsqueeze(0);
         var logDet = c.log().sum(1);                                              // [K]

@@ -26,12 +26,10 @@ internal interface ILanes<TV> where TV : unmanaged
     static abstract TV Max(TV a, TV b);
     /// <summary>a * b + c with one rounding.</summary>
     static abstract TV MultiplyAdd(TV a, TV b, TV c);
-    /// <summary>2^n from <c>shifted</c> = n + 1.5 * 2^52 (n an integer in its low bits): the exponent bits built
-    /// directly, (bits(shifted) &lt;&lt; 52) + oneBits; see <see cref="KernelExp"/>.</summary>
-    static abstract TV PowerOfTwo(TV shifted, long oneBits);
     /// <summary>p 2^n for an integral n with <c>shifted</c> = n + 1.5 * 2^52 (both forms of the same n): exact when
     /// the result is a normal number, which is all <see cref="KernelExp"/> produces, so every form gives the same
-    /// bits. One vscalefpd where AVX-512 has it, else a multiply by <see cref="PowerOfTwo"/>.</summary>
+    /// bits. One vscalefpd where AVX-512 has it, else p times 2^n with the exponent bits built directly,
+    /// (bits(shifted) &lt;&lt; 52) + oneBits.</summary>
     static abstract TV TimesPowerOfTwo(TV p, TV n, TV shifted, long oneBits);
 }
 
@@ -55,8 +53,9 @@ internal readonly struct Lanes512 : ILanes<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Negate(Vector512<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Max(Vector512<double> a, Vector512<double> b) => Vector512.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> PowerOfTwo(Vector512<double> shifted, long oneBits) => (Vector512.ShiftLeft(shifted.AsInt64(), 52) + Vector512.Create(oneBits)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Vector512<double> PowerOfTwo(Vector512<double> shifted, long oneBits) => (Vector512.ShiftLeft(shifted.AsInt64(), 52) + Vector512.Create(oneBits)).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    // the multiply where AVX-512 is absent: the kernels never pick these lanes there, but the tests run them everywhere
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> TimesPowerOfTwo(Vector512<double> p, Vector512<double> n, Vector512<double> shifted, long oneBits) =>
         Avx512F.IsSupported ? Avx512F.Scale(p, n) : p * PowerOfTwo(shifted, oneBits);
 }
@@ -73,7 +72,7 @@ internal readonly struct Lanes256 : ILanes<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Negate(Vector256<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> PowerOfTwo(Vector256<double> shifted, long oneBits) => (Vector256.ShiftLeft(shifted.AsInt64(), 52) + Vector256.Create(oneBits)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Vector256<double> PowerOfTwo(Vector256<double> shifted, long oneBits) => (Vector256.ShiftLeft(shifted.AsInt64(), 52) + Vector256.Create(oneBits)).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> TimesPowerOfTwo(Vector256<double> p, Vector256<double> n, Vector256<double> shifted, long oneBits) => p * PowerOfTwo(shifted, oneBits);
 }
@@ -90,7 +89,7 @@ internal readonly struct LanesVector : ILanes<Vector<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Divide(Vector<double> a, Vector<double> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Negate(Vector<double> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> Max(Vector<double> a, Vector<double> b) => Vector.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> PowerOfTwo(Vector<double> shifted, long oneBits) => Vector.AsVectorDouble(Vector.ShiftLeft(Vector.AsVectorInt64(shifted), 52) + new Vector<long>(oneBits));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static Vector<double> PowerOfTwo(Vector<double> shifted, long oneBits) => Vector.AsVectorDouble(Vector.ShiftLeft(Vector.AsVectorInt64(shifted), 52) + new Vector<long>(oneBits));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> MultiplyAdd(Vector<double> a, Vector<double> b, Vector<double> c) => Vector.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<double> TimesPowerOfTwo(Vector<double> p, Vector<double> n, Vector<double> shifted, long oneBits) => p * PowerOfTwo(shifted, oneBits);
 }
